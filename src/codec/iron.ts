@@ -1,0 +1,37 @@
+/**
+ * The Iron seal (`Fe26.2*…~2`) codec, byte-compatible with iron-session 9 so cookies move
+ * freely between the two libraries. This is the portable path (Web Crypto, via iron-session):
+ * it runs on Node and on the Edge runtime alike.
+ */
+import { sealData, unsealData } from "iron-session";
+import type { UnsealResult } from "../stores/types.js";
+
+/** Password id -> secret, as iron-session's password map; the highest id seals. */
+export type PasswordMap = Readonly<Record<string, string>>;
+
+/** Seals and opens Iron seals under one password set. */
+export interface IronCodec {
+  /** Seals `value` so that it opens until `expiresAt` (epoch ms). */
+  seal(value: unknown, expiresAt: number): Promise<string>;
+  /** Opens a seal; never throws. */
+  unseal(seal: string): Promise<UnsealResult>;
+}
+
+export function ironCodec(passwords: PasswordMap): IronCodec {
+  return {
+    async seal(value, expiresAt) {
+      const ttl = Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000));
+      return sealData(value as Record<string, unknown>, { password: passwords, ttl });
+    },
+    async unseal(seal) {
+      let reason: UnsealResult | undefined;
+      const value = await unsealData(seal, {
+        password: passwords,
+        onUnsealError: (why) => {
+          reason = { ok: false, reason: why };
+        },
+      });
+      return reason ?? { ok: true, value };
+    },
+  };
+}

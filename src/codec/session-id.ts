@@ -1,0 +1,16 @@
+/**
+ * Server-side session ids: 256 bits from the platform CSPRNG (OWASP asks for >= 64). Stores
+ * keep only a SHA-256 of the id, so a leaked dump or `KEYS` listing names no live session.
+ */
+import { bytesToBase64url } from "./base64url.js";
+
+/** 32 random bytes, base64url (43 characters). */
+export function newSessionId(): string {
+  return bytesToBase64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** The at-rest name of an id: base64url SHA-256 (43 characters). */
+export async function hashSessionId(id: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id));
+  return bytesToBase64url(new Uint8Array(digest));
+}

@@ -1,0 +1,258 @@
+/**
+ * Every option of `createSessions`, its default, and the checks that turn a misconfiguration
+ * into a `SessionConfigError` at start-up instead of a confusing failure on some later request.
+ * When in doubt, the default is the most secure choice.
+ */
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { SessionConfigError } from "./errors.js";
+import type { PasswordMap } from "./codec/iron.js";
+import type { SessionStore } from "./stores/types.js";
+
+/** What `onEvent` receives. Never contains a session id or session data. */
+export interface SessionEvent {
+  type:
+    | "invalid-cookie" // seal or signature did not verify (reason: invalid, expired, unknown-password)
+    | "expired" // reason: idle or absolute timeout passed
+    | "invalid-data" // stored data failed `schema`
+    | "unknown-session" // a server-side store has no such id (revoked, expired, never existed)
+    | "store-error" // the store failed; the cookie was left untouched
+    | "purged" // a dead session's cookie was removed
+    | "renewed"; // the proxy extended a session
+  reason?: string;
+  error?: unknown;
+}
+
+/** Cookie settings. Max-Age is not among them: it follows the session's lifetime. */
+export interface CookieOptions {
+  /** Default `"session"`. A `__Host-` prefix requires Secure, Path=/ and no Domain. */
+  name?: string;
+  domain?: string;
+  /** Default `"/"`. */
+  path?: string;
+  /** Default: true unless NODE_ENV is "development" or "test". */
+  secure?: boolean;
+  /** Default `"lax"`: sent on top-level navigations, not on cross-site subrequests. */
+  sameSite?: "lax" | "strict" | "none";
+  /** Default true: page scripts never see the session cookie. */
+  httpOnly?: boolean;
+  /**
+   * `"private"` (default): the cookie store's content is encrypted. `"signed"`: readable by the
+   * client but tamper-proof and cheaper. Server-side stores always send only a signed id.
+   */
+  contentSecurity?: "private" | "signed";
+}
+
+/** When a valid, unchanged session gets a fresh idle deadline. */
+export type RenewalOptions =
+  | {
+      /**
+       * Extend on every request, but write at most once per `updateAge` seconds (default: the
+       * smaller of one hour and half the idle timeout). Costs one cookie re-seal (cookie store)
+       * or one TTL extension folded into the read (server stores) per `updateAge`.
+       */
+      policy: "on-every-request";
+      updateAge?: number;
+    }
+  | {
+      /** Extend only when the session changed: no writes on reads; idle time counts from saves. */
+      policy: "on-state-change";
+    };
+
+/** Options of `createSessions<Data>()`. */
+export interface SessionOptions<Data extends Record<string, unknown> = Record<string, unknown>> {
+  /** >= 32 characters, or a map `{ 2: "new…", 1: "old…" }` to rotate (newest id seals). */
+  password: string | Readonly<Record<number | string, string>>;
+  /** Default `cookieStore()`. */
+  store?: SessionStore;
+  cookie?: CookieOptions;
+  /** `"persistent"` (default): Max-Age = remaining lifetime. `"browser"`: no Max-Age. */
+  lifecycle?: "persistent" | "browser";
+  /** Seconds without activity before the session ends. Default 7 days. */
+  idleTimeout?: number;
+  /** Seconds after creation when the session ends whatever happens. Default 30 days. */
+  absoluteTimeout?: number;
+  /** Default `{ policy: "on-every-request" }`. */
+  renewal?: RenewalOptions;
+  /** Any Standard Schema validator (zod 4, valibot, arktype) of the session data. */
+  schema?: StandardSchemaV1<Data, Data>;
+  /** Data field naming the user, for `listSessions`/`revokeSessions`. Default `"userId"`. */
+  userKey?: string;
+  /** Reports unseal failures, expiries, purges and store errors (no ids, no data). */
+  onEvent?: (event: SessionEvent) => void;
+}
+
+/** Validated configuration with every default applied. Times in milliseconds. */
+export interface SessionConfig {
+  passwords: PasswordMap;
+  cookieName: string;
+  cookie: {
+    domain: string | undefined;
+    path: string;
+    secure: boolean;
+    sameSite: "lax" | "strict" | "none";
+    httpOnly: boolean;
+  };
+  contentSecurity: "private" | "signed";
+  lifecycle: "persistent" | "browser";
+  idleMs: number;
+  absoluteMs: number;
+  /** `undefined` for on-state-change. */
+  updateAgeMs: number | undefined;
+  userKey: string;
+  schema: StandardSchemaV1 | undefined;
+  onEvent: (event: SessionEvent) => void;
+}
+
+const DAY = 24 * 60 * 60;
+const OPTION_KEYS = new Set([
+  "password", "store", "cookie", "lifecycle", "idleTimeout", "absoluteTimeout",
+  "renewal", "schema", "userKey", "onEvent",
+]);
+const COOKIE_KEYS = new Set(["name", "domain", "path", "secure", "sameSite", "httpOnly", "contentSecurity"]);
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function fail(message: string, missing = false): never {
+  throw new SessionConfigError(`next-session-kit: ${message}`, { missing });
+}
+
+function rejectUnknownKeys(given: object, known: Set<string>, where: string, hint = ""): void {
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) {
+      fail(`unknown option ${where}${key}. Known options: ${[...known].join(", ")}.${hint}`);
+    }
+  }
+}
+
+/** True while `next build` evaluates modules, when runtime secrets are often absent. */
+export function isBuildPhase(): boolean {
+  return globalThis.process?.env?.NEXT_PHASE === "phase-production-build";
+}
+
+function checkSecret(secret: unknown, where: string): string {
+  if (typeof secret !== "string" || secret.length < 32) {
+    fail(
+      `${where} must be a string of at least 32 characters (got ${
+        typeof secret === "string" ? `${secret.length}` : typeof secret
+      }). Generate one with \`openssl rand -base64 32\` and pass it from an environment variable ` +
+        `such as SESSION_PASSWORD.`,
+    );
+  }
+  return secret;
+}
+
+/** Normalises the password option to iron-session's map form (a string becomes id 1). */
+export function resolvePasswords(password: unknown): PasswordMap {
+  if (password === undefined || password === null || password === "") {
+    fail(
+      "the `password` option is missing. Set SESSION_PASSWORD to a random string of at least " +
+        "32 characters (`openssl rand -base64 32`) and pass `password: process.env.SESSION_PASSWORD`.",
+      true,
+    );
+  }
+  if (typeof password === "string") return { 1: checkSecret(password, "`password`") };
+  if (typeof password !== "object") fail("`password` must be a string or a map like { 2: \"new…\", 1: \"old…\" }.");
+  const entries = Object.entries(password as Record<string, unknown>);
+  if (entries.length === 0) fail("the `password` map is empty: give at least one entry, e.g. { 1: process.env.SESSION_PASSWORD }.");
+  const map: Record<string, string> = {};
+  for (const [id, secret] of entries) {
+    if (!/^[1-9][0-9]{0,8}$/.test(id)) {
+      fail(`password map ids must be positive integers (got "${id}"): the highest id seals new cookies, e.g. { 2: "new…", 1: "old…" }.`);
+    }
+    map[id] = checkSecret(secret, `password ${id}`);
+  }
+  return map;
+}
+
+function checkSeconds(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+    fail(`\`${name}\` must be a positive whole number of seconds (got ${String(value)}).`);
+  }
+  return value;
+}
+
+function defaultSecure(): boolean {
+  const env = globalThis.process?.env?.NODE_ENV;
+  return env !== "development" && env !== "test";
+}
+
+function resolveCookie(options: CookieOptions | undefined): Pick<SessionConfig, "cookieName" | "cookie" | "contentSecurity"> {
+  const given = options ?? {};
+  if (typeof given !== "object") fail("`cookie` must be an object such as { name: \"session\" }.");
+  rejectUnknownKeys(
+    given,
+    COOKIE_KEYS,
+    "cookie.",
+    " Max-Age and Expires follow the session: set `idleTimeout`/`absoluteTimeout`, and `lifecycle: \"browser\"` for a cookie without Max-Age.",
+  );
+  const name = given.name ?? "session";
+  if (typeof name !== "string" || !COOKIE_NAME.test(name)) {
+    fail(`cookie name ${JSON.stringify(name)} is not a valid cookie name: use letters, digits and !#$%&'*+-.^_\`|~ only (no spaces, "=", ";" or ",").`);
+  }
+  const cookie = {
+    domain: given.domain,
+    path: given.path ?? "/",
+    secure: given.secure ?? defaultSecure(),
+    sameSite: given.sameSite ?? "lax",
+    httpOnly: given.httpOnly ?? true,
+  };
+  if (!["lax", "strict", "none"].includes(cookie.sameSite)) fail("`cookie.sameSite` must be \"lax\", \"strict\" or \"none\".");
+  if (cookie.sameSite === "none" && !cookie.secure) fail("`cookie.sameSite: \"none\"` requires `secure: true`: browsers drop such cookies otherwise.");
+  if (!cookie.path.startsWith("/")) fail("`cookie.path` must start with \"/\".");
+  if (name.startsWith("__Host-")) {
+    if (!cookie.secure) fail("a `__Host-` cookie requires `secure: true` (browsers refuse it otherwise). Outside HTTPS development, drop the prefix or set secure.");
+    if (cookie.path !== "/") fail("a `__Host-` cookie requires `path: \"/\"`.");
+    if (cookie.domain !== undefined) fail("a `__Host-` cookie must not set `domain`: it is bound to the exact host.");
+  }
+  if (name.startsWith("__Secure-") && !cookie.secure) fail("a `__Secure-` cookie requires `secure: true`.");
+  const contentSecurity = given.contentSecurity ?? "private";
+  if (contentSecurity !== "private" && contentSecurity !== "signed") fail("`cookie.contentSecurity` must be \"private\" or \"signed\".");
+  return { cookieName: name, cookie, contentSecurity };
+}
+
+function resolveRenewal(renewal: RenewalOptions | undefined, idle: number): number | undefined {
+  const given = renewal ?? { policy: "on-every-request" as const };
+  if (given.policy === "on-state-change") {
+    rejectUnknownKeys(given, new Set(["policy"]), "renewal.");
+    return undefined;
+  }
+  if (given.policy !== "on-every-request") fail("`renewal.policy` must be \"on-every-request\" or \"on-state-change\".");
+  rejectUnknownKeys(given, new Set(["policy", "updateAge"]), "renewal.");
+  const updateAge = checkSeconds(given.updateAge, "renewal.updateAge", Math.max(1, Math.min(3600, Math.floor(idle / 2))));
+  if (updateAge >= idle) fail(`\`renewal.updateAge\` (${updateAge}s) must be shorter than \`idleTimeout\` (${idle}s), or sessions would expire before they are renewed.`);
+  return updateAge * 1000;
+}
+
+function checkSchema(schema: unknown): StandardSchemaV1 | undefined {
+  if (schema === undefined) return undefined;
+  const std = (schema as Partial<StandardSchemaV1> | null)?.["~standard"];
+  if (!std || typeof std.validate !== "function") {
+    fail("`schema` must be a Standard Schema validator (zod 4, valibot, arktype…): an object with a `~standard.validate` function.");
+  }
+  return schema as StandardSchemaV1;
+}
+
+/** Validates options and applies defaults; throws `SessionConfigError` naming the fix. */
+export function resolveConfig(options: SessionOptions<never>): SessionConfig {
+  if (!options || typeof options !== "object") fail("createSessions() needs an options object with at least `password`.");
+  rejectUnknownKeys(options, OPTION_KEYS, "");
+  const lifecycle = options.lifecycle ?? "persistent";
+  if (lifecycle !== "persistent" && lifecycle !== "browser") fail("`lifecycle` must be \"persistent\" or \"browser\".");
+  const idle = checkSeconds(options.idleTimeout, "idleTimeout", 7 * DAY);
+  const absolute = checkSeconds(options.absoluteTimeout, "absoluteTimeout", Math.max(30 * DAY, idle));
+  if (absolute < idle) fail(`\`absoluteTimeout\` (${absolute}s) must be at least \`idleTimeout\` (${idle}s).`);
+  const userKey = options.userKey ?? "userId";
+  if (typeof userKey !== "string" || userKey === "") fail("`userKey` must be a non-empty string naming a data field.");
+  if (options.onEvent !== undefined && typeof options.onEvent !== "function") fail("`onEvent` must be a function.");
+  return {
+    passwords: resolvePasswords(options.password),
+    ...resolveCookie(options.cookie),
+    lifecycle,
+    idleMs: idle * 1000,
+    absoluteMs: absolute * 1000,
+    updateAgeMs: resolveRenewal(options.renewal, idle),
+    userKey,
+    schema: checkSchema(options.schema),
+    onEvent: options.onEvent ?? (() => {}),
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * The one implementation of a session's trip through a request:
+ * request cookie -> codec -> store -> `Session` -> write -> response cookie.
+ * `getSession()` and the proxy are thin adapters that hand it a `CookieJar`.
+ */
+import { readValue, writeValue } from "./codec/chunks.js";
+import type { IronCodec } from "./codec/iron.js";
+import type { Signer } from "./codec/signer.js";
+import type { SessionConfig, SessionEvent } from "./config.js";
+import type { CookieAttributes, CookieJar } from "./cookie-jar.js";
+import { SessionError, SessionStoreError } from "./errors.js";
+import { assertValid, schemaIssues } from "./schema.js";
+import { Session, type SessionHost, type SessionWrite } from "./session.js";
+import type { SessionRecord, SessionStore, TouchRequest } from "./stores/types.js";
+
+/** How a request opens its session. */
+export interface OpenOptions {
+  /** False in Server Components. */
+  writable: boolean;
+  /** Apply the renewal policy (the proxy does; pages see its result). */
+  renew: boolean;
+}
+
+/** A session plus what the request carried that must be cleaned up. */
+export interface Opened<Data extends Record<string, unknown>> {
+  session: Session<Data>;
+  /** The request carried a dead session (tampered, expired, unknown, revoked). */
+  stale: boolean;
+  /** The proxy renewed the session while opening it. */
+  renewed: boolean;
+  /** Removes the dead session's cookies and state (purge), unless a write replaced them. */
+  purge(): Promise<void>;
+}
+
+interface Loaded {
+  record: SessionRecord;
+  key: string;
+}
+
+export class SessionEngine {
+  readonly #config: SessionConfig;
+  readonly #store: SessionStore;
+  readonly #signer: Signer;
+
+  constructor(config: SessionConfig, store: SessionStore, signer: Signer) {
+    this.#config = config;
+    this.#store = store;
+    this.#signer = signer;
+  }
+
+  get store(): SessionStore {
+    return this.#store;
+  }
+
+  report(event: SessionEvent): void {
+    try {
+      this.#config.onEvent(event);
+    } catch {
+      // A failing logger must not break requests.
+    }
+  }
+
+  /** Reads the session from `jar`; throws `SessionStoreError` when the store fails. */
+  async open<Data extends Record<string, unknown>>(jar: CookieJar, options: OpenOptions): Promise<Opened<Data>> {
+    const now = Date.now();
+    const { value, names } = readValue(jar, this.#config.cookieName);
+    let loaded = value ? await this.#load(value, options.renew ? this.#touchRequest(now) : undefined) : undefined;
+    const stale = value !== undefined && loaded === undefined;
+    let renewed = false;
+    let cookieNames = names;
+    if (loaded && options.renew && this.#config.updateAgeMs !== undefined) {
+      const result = await this.#renewIfDue(jar, loaded, now, names);
+      if (result) [loaded, renewed, cookieNames] = [result, true, [this.#config.cookieName]];
+    }
+    const state = { key: loaded?.key, names: cookieNames, written: false };
+    const host = this.#host(jar, state, options.writable);
+    const record = loaded?.record ?? this.#fresh(now);
+    const session = new Session<Data>(record, this.#store.serverSide ? loaded?.key : undefined, !loaded, host);
+    const purge = async () => {
+      if (!stale || state.written) return;
+      state.written = true;
+      writeValue(jar, this.#config.cookieName, undefined, this.#attributes(0), state.names);
+      this.report({ type: "purged" });
+    };
+    return { session, stale, renewed, purge };
+  }
+
+  #touchRequest(now: number): TouchRequest | undefined {
+    const updateAge = this.#config.updateAgeMs;
+    if (updateAge === undefined) return undefined;
+    return { now, dueBefore: now - updateAge, idleMs: this.#config.idleMs, absoluteMs: this.#config.absoluteMs };
+  }
+
+  /** Verifies the cookie and loads the record; undefined (reported) when it is dead. */
+  async #load(value: string, touch: TouchRequest | undefined): Promise<Loaded | undefined> {
+    let key: string | undefined = value;
+    if (this.#store.serverSide) {
+      key = await this.#signer.verify(value);
+      if (key === undefined) {
+        this.report({ type: "invalid-cookie", reason: "invalid" });
+        return undefined;
+      }
+    }
+    const loaded = await this.#storeCall(() => this.#store.load(key, touch));
+    // A store never extends a session past what the timeouts allow (nor an imported cookie).
+    const record = loaded && { ...loaded, expiresAt: Math.min(loaded.expiresAt, this.#expiry(loaded.createdAt, loaded.lastSeenAt)) };
+    if (!record) {
+      if (this.#store.serverSide) this.report({ type: "unknown-session" });
+      return undefined;
+    }
+    if (!(await this.#alive(record))) {
+      if (this.#store.serverSide) await this.#storeCall(() => this.#store.delete(key));
+      return undefined;
+    }
+    return { record, key };
+  }
+
+  /** Timeouts and schema, checked on every read. */
+  async #alive(record: SessionRecord): Promise<boolean> {
+    const now = Date.now();
+    const { idleMs, absoluteMs, schema } = this.#config;
+    const expired =
+      now >= record.createdAt + absoluteMs ? "absolute" : now >= Math.min(record.expiresAt, record.lastSeenAt + idleMs) ? "idle" : undefined;
+    if (expired) {
+      this.report({ type: "expired", reason: expired });
+      return false;
+    }
+    if (schema && (await schemaIssues(schema, record.data))) {
+      this.report({ type: "invalid-data", reason: "schema" });
+      return false;
+    }
+    return true;
+  }
+
+  /** Extends a session whose last renewal is older than `updateAge` (one write per updateAge). */
+  async #renewIfDue(jar: CookieJar, loaded: Loaded, now: number, names: string[]): Promise<Loaded | undefined> {
+    const { record } = loaded;
+    const touchedByLoad = record.lastSeenAt === now;
+    if (!touchedByLoad && record.lastSeenAt > now - this.#config.updateAgeMs!) return undefined;
+    const next = touchedByLoad ? record : { ...record, lastSeenAt: now, expiresAt: this.#expiry(record.createdAt, now) };
+    const key = touchedByLoad ? loaded.key : await this.#storeCall(() => this.#store.touch(loaded.key, next));
+    if (key === undefined) return undefined;
+    await this.#writeCookie(jar, key, next, names);
+    this.report({ type: "renewed" });
+    return { record: next, key };
+  }
+
+  #host(jar: CookieJar, state: { key: string | undefined; names: string[]; written: boolean }, writable: boolean): SessionHost {
+    return {
+      writable,
+      write: async (write: SessionWrite) => {
+        const result = await this.#write(write, state.key);
+        state.written = true;
+        if (!result) {
+          writeValue(jar, this.#config.cookieName, undefined, this.#attributes(0), state.names);
+          state.key = undefined;
+          return undefined;
+        }
+        await this.#writeCookie(jar, result.key, result.record, state.names);
+        state.key = result.key;
+        state.names = [this.#config.cookieName];
+        return { record: result.record, id: this.#store.serverSide ? result.key : undefined };
+      },
+    };
+  }
+
+  /** Store side of a write; undefined when the session is gone (destroyed here or elsewhere). */
+  async #write(write: SessionWrite, key: string | undefined): Promise<Loaded | undefined> {
+    const store = this.#store;
+    if (write.kind === "destroy") {
+      if (key !== undefined && store.serverSide) await this.#storeCall(() => store.delete(key));
+      return undefined;
+    }
+    await assertValid(this.#config.schema, write.record.data);
+    const now = Date.now();
+    if (write.kind === "renew") {
+      const record = { ...write.record, createdAt: now, lastSeenAt: now, expiresAt: this.#expiry(now, now) };
+      const renew = async () => {
+        if (key === undefined || !store.serverSide) return store.save(record);
+        if (store.renew) return store.renew(key, record);
+        const fresh = await store.save(record);
+        await store.delete(key);
+        return fresh;
+      };
+      return { record, key: await this.#storeCall(renew) };
+    }
+    const record = { ...write.record, lastSeenAt: now, expiresAt: this.#expiry(write.record.createdAt, now) };
+    const saved = await this.#storeCall(() => (key === undefined ? store.save(record) : store.update(key, record, write.changes)));
+    return saved === undefined ? undefined : { record, key: saved };
+  }
+
+  async #writeCookie(jar: CookieJar, key: string, record: SessionRecord, previous: string[]): Promise<void> {
+    const value = this.#store.serverSide ? await this.#signer.sign(key) : key;
+    const maxAge = Math.max(1, Math.ceil((record.expiresAt - Date.now()) / 1000));
+    writeValue(jar, this.#config.cookieName, value, this.#attributes(maxAge), previous);
+  }
+
+  #attributes(maxAge: number): CookieAttributes {
+    const lifetime = maxAge === 0 || this.#config.lifecycle === "persistent" ? maxAge : undefined;
+    return { ...this.#config.cookie, maxAge: lifetime };
+  }
+
+  #expiry(createdAt: number, now: number): number {
+    return Math.min(now + this.#config.idleMs, createdAt + this.#config.absoluteMs);
+  }
+
+  #fresh(now: number): SessionRecord {
+    return { data: {}, flash: [], createdAt: now, lastSeenAt: now, expiresAt: this.#expiry(now, now) };
+  }
+
+  /** Store failures surface as `SessionStoreError`, reported, never as a logout. */
+  async #storeCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof SessionError && !(error instanceof SessionStoreError)) throw error;
+      const wrapped =
+        error instanceof SessionStoreError
+          ? error
+          : new SessionStoreError(`next-session-kit: the session store failed (${(error as Error)?.name ?? "error"}); the session is kept and works again once the store answers.`, { cause: error });
+      this.report({ type: "store-error", error: wrapped });
+      throw wrapped;
+    }
+  }
+}

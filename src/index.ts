@@ -1,0 +1,112 @@
+/**
+ * next-session-kit: sessions for the Next.js App Router. Configure once with
+ * `createSessions()`, read and write with `await getSession()`, renew and purge in the proxy.
+ */
+import { ironCodec } from "./codec/iron.js";
+import { signedCodec } from "./codec/signed.js";
+import { hashSessionId } from "./codec/session-id.js";
+import { signer } from "./codec/signer.js";
+import { isBuildPhase, resolveConfig, type SessionConfig, type SessionOptions } from "./config.js";
+import { SessionEngine } from "./engine.js";
+import { SessionConfigError, SessionUnsupportedError } from "./errors.js";
+import { proxyFactory, type ProxyFunction, type ProxyHandler } from "./next/proxy.js";
+import { sessionGetter } from "./next/server.js";
+import type { Session } from "./session.js";
+import { cookieStore } from "./stores/cookie.js";
+import type { SessionInfo, SessionStore, StoreContext, StoreEvent } from "./stores/types.js";
+
+export type { CookieOptions, RenewalOptions, SessionEvent, SessionOptions } from "./config.js";
+export {
+  SessionConfigError,
+  SessionError,
+  SessionReadOnlyError,
+  SessionStoreError,
+  SessionTooLargeError,
+  SessionUnsupportedError,
+  SessionValidationError,
+} from "./errors.js";
+export type { ProxyFunction, ProxyHandler } from "./next/proxy.js";
+export type { Session, SessionStatus } from "./session.js";
+export type {
+  JsonValue,
+  SessionChanges,
+  SessionInfo,
+  SessionRecord,
+  SessionStore,
+  StoreContext,
+  StoreEvent,
+  TouchRequest,
+  UnsealResult,
+} from "./stores/types.js";
+
+/** What `createSessions` returns; every member works when destructured. */
+export interface Sessions<Data extends Record<string, unknown>> {
+  /** The request's session (Server Components: read-only; Actions and Route Handlers: read-write). */
+  getSession(): Promise<Session<Data>>;
+  /** The handler to export from `proxy.ts` / `middleware.ts`. */
+  proxy(handler?: ProxyHandler<Data>): ProxyFunction;
+  /** Live sessions of a user (server-side stores); `current` marks the caller's own session. */
+  listSessions(userId: string, options?: { current?: string }): Promise<Array<SessionInfo & { current: boolean }>>;
+  /** "Log out everywhere": deletes a user's sessions except `except` (e.g. `session.id`). */
+  revokeSessions(userId: string, options?: { except?: string | string[] }): Promise<number>;
+}
+
+function storeContext(config: SessionConfig, engine: () => SessionEngine): StoreContext {
+  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : ironCodec(config.passwords);
+  const report = (event: StoreEvent) =>
+    engine().report({ type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data", reason: event.reason });
+  return { seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, report };
+}
+
+function build(options: SessionOptions<never>): SessionEngine {
+  const config = resolveConfig(options);
+  const store: SessionStore = options.store ?? cookieStore();
+  let engine: SessionEngine | undefined;
+  store.init?.(storeContext(config, () => engine!));
+  engine = new SessionEngine(config, store, signer(config.passwords));
+  return engine;
+}
+
+/**
+ * Configures sessions once per app (e.g. in `lib/session.ts`). Validates every option now and
+ * throws `SessionConfigError` naming the fix; a secret that is merely missing during
+ * `next build` is reported at the first request instead, so Docker and CI builds pass.
+ */
+export function createSessions<Data extends Record<string, unknown> = Record<string, unknown>>(
+  options: SessionOptions<Data>,
+): Sessions<Data> {
+  let engine: SessionEngine | undefined;
+  let deferred: SessionConfigError | undefined;
+  try {
+    engine = build(options as SessionOptions<never>);
+  } catch (error) {
+    if (!(error instanceof SessionConfigError && error.missing && isBuildPhase())) throw error;
+    deferred = error;
+  }
+  const ready = (): SessionEngine => {
+    if (deferred) throw deferred;
+    return engine!;
+  };
+  const serverStore = (what: string): SessionStore => {
+    const store = ready().store;
+    if (!store.listSessions || !store.revokeSessions) {
+      throw new SessionUnsupportedError(
+        `next-session-kit: ${what}() needs a server-side store: the cookie store keeps sessions only in browsers, so it cannot find or revoke them. Use kvStore() or redisStore().`,
+      );
+    }
+    return store;
+  };
+  return {
+    getSession: sessionGetter<Data>(ready),
+    proxy: proxyFactory<Data>(ready),
+    async listSessions(userId, options) {
+      const list = await serverStore("listSessions").listSessions!(userId);
+      const current = options?.current === undefined ? undefined : await hashSessionId(options.current);
+      return list.map((info) => ({ ...info, current: info.handle === current }));
+    },
+    async revokeSessions(userId, options) {
+      const except = options?.except === undefined ? [] : ([] as string[]).concat(options.except);
+      return serverStore("revokeSessions").revokeSessions!(userId, except);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * `getSession()` for Server Components, Route Handlers and Server Actions, over
+ * `next/headers`. One `Session` per request: several calls in one render share one object and
+ * one unseal (memoised on the request's cookies object, which Next keeps per request and phase,
+ * so the render after a Server Action reads what the action wrote).
+ */
+import "server-only";
+import { cookies } from "next/headers.js";
+import type { CookieAttributes, CookieJar } from "../cookie-jar.js";
+import type { SessionEngine } from "../engine.js";
+import type { Session } from "../session.js";
+
+type NextCookies = Awaited<ReturnType<typeof cookies>>;
+
+/**
+ * Next hands Server Components a sealed cookies object whose `set` and `delete` are the same
+ * throwing function; Server Actions and Route Handlers get distinct working ones.
+ */
+function isWritable(store: NextCookies): boolean {
+  return store.set !== store.delete;
+}
+
+function nextJar(store: NextCookies): CookieJar {
+  return {
+    get: (name) => store.get(name)?.value,
+    set: (name, value, attributes: CookieAttributes) => {
+      const { maxAge, domain, ...rest } = attributes;
+      store.set({
+        name,
+        value,
+        ...rest,
+        ...(domain === undefined ? {} : { domain }),
+        ...(maxAge === undefined ? {} : { maxAge }),
+        ...(maxAge === 0 ? { expires: new Date(0) } : {}),
+      });
+    },
+  };
+}
+
+/** Builds the app's `getSession` over one engine. */
+export function sessionGetter<Data extends Record<string, unknown>>(engine: () => SessionEngine): () => Promise<Session<Data>> {
+  const perRequest = new WeakMap<NextCookies, Promise<Session<Data>>>();
+  return async function getSession() {
+    const store = await cookies();
+    let session = perRequest.get(store);
+    if (!session) {
+      session = engine()
+        .open<Data>(nextJar(store), { writable: isWritable(store), renew: false })
+        .then((opened) => opened.session);
+      perRequest.set(store, session);
+    }
+    return session;
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * The object handlers touch. It tracks what changed and its status with actix-session's
+ * precedence (nothing leaves "purged"; a change after `renew()` stays "renewed"), and hands
+ * writes to its host. It never knows which store it sits on.
+ */
+import { SessionError, SessionReadOnlyError } from "./errors.js";
+import { jsonProblem } from "./json.js";
+import type { SessionChanges, SessionRecord } from "./stores/types.js";
+
+/** What a response must do with the session; see the README for the precedence rules. */
+export type SessionStatus = "unchanged" | "changed" | "renewed" | "purged";
+
+/** A write the host carries out: the engine turns it into store calls and cookies. */
+export type SessionWrite =
+  | { kind: "save"; record: SessionRecord; changes: SessionChanges }
+  | { kind: "renew"; record: SessionRecord }
+  | { kind: "destroy" };
+
+/** Where a session sends its writes (the engine, bound to one request's cookies). */
+export interface SessionHost {
+  /** False where Next.js forbids cookie writes (Server Components). */
+  readonly writable: boolean;
+  /** Persists the write; returns the stored record and id afterwards (none after destroy). */
+  write(write: SessionWrite): Promise<{ record: SessionRecord; id: string | undefined } | undefined>;
+}
+
+type DataOf<T> = T extends Record<string, unknown> ? T : Record<string, unknown>;
+
+/**
+ * One user's session in one request. Data is plain JSON; times are epoch milliseconds.
+ * Get it with `await getSession()`, or as the second argument of a proxy handler.
+ */
+export class Session<Data extends Record<string, unknown> = Record<string, unknown>> {
+  #record: SessionRecord;
+  #host: SessionHost;
+  #status: SessionStatus = "unchanged";
+  #dirty = false;
+  #set = new Set<string>();
+  #unset = new Set<string>();
+  #cleared = false;
+  #isNew: boolean;
+  #id: string | undefined;
+
+  /** @internal Created by the engine; apps receive sessions, they do not construct them. */
+  constructor(record: SessionRecord, id: string | undefined, isNew: boolean, host: SessionHost) {
+    this.#record = { ...record, data: { ...record.data }, flash: [...record.flash] };
+    this.#id = id;
+    this.#isNew = isNew;
+    this.#host = host;
+  }
+
+  /** The value, or undefined. Reading a flashed value consumes it. */
+  get<K extends keyof DataOf<Data> & string>(key: K): DataOf<Data>[K] | undefined {
+    const value = Object.hasOwn(this.#record.data, key) ? this.#record.data[key] : undefined;
+    if (this.#record.flash.includes(key)) this.unset(key);
+    return value as DataOf<Data>[K] | undefined;
+  }
+
+  has(key: keyof DataOf<Data> & string): boolean {
+    return Object.hasOwn(this.#record.data, key);
+  }
+
+  /** A frozen copy of all data (flashed values included, not consumed). */
+  get data(): Readonly<Partial<DataOf<Data>>> {
+    return Object.freeze({ ...this.#record.data }) as Partial<DataOf<Data>>;
+  }
+
+  /** Stores a plain JSON value. Refuses Dates, Maps, BigInts, functions with what to store instead. */
+  set<K extends keyof DataOf<Data> & string>(key: K, value: DataOf<Data>[K]): this {
+    const problem = jsonProblem(value, `session.set("${key}", …): the value`);
+    if (problem) throw new SessionError(`next-session-kit: ${problem}.`);
+    this.#record.data[key] = value;
+    this.#record.flash = this.#record.flash.filter((k) => k !== key);
+    this.#set.add(key);
+    this.#unset.delete(key);
+    this.#changed();
+    return this;
+  }
+
+  /** Stores a value that the next `get` reads once (e.g. "Welcome back" after a redirect). */
+  flash<K extends keyof DataOf<Data> & string>(key: K, value: DataOf<Data>[K]): this {
+    this.set(key, value);
+    this.#record.flash.push(key);
+    return this;
+  }
+
+  unset(key: keyof DataOf<Data> & string): this {
+    if (!Object.hasOwn(this.#record.data, key)) return this;
+    delete this.#record.data[key];
+    this.#record.flash = this.#record.flash.filter((k) => k !== key);
+    this.#set.delete(key);
+    this.#unset.add(key);
+    this.#changed();
+    return this;
+  }
+
+  /** Removes all data; the session itself (id, created time) stays. */
+  clear(): this {
+    this.#record.data = {};
+    this.#record.flash = [];
+    this.#set.clear();
+    this.#unset.clear();
+    this.#cleared = true;
+    this.#changed();
+    return this;
+  }
+
+  /** Persists changes and sends the cookie; a no-op when nothing changed. */
+  async save(): Promise<void> {
+    this.#assertWritable("save");
+    if (!this.#dirty || this.#status === "purged") return;
+    const changes = { set: [...this.#set], unset: [...this.#unset], cleared: this.#cleared };
+    await this.#apply({ kind: "save", record: this.#record, changes });
+  }
+
+  /**
+   * New id (the old one stops working at once), same data, fresh expiry. Call it at login and
+   * on any privilege change so a session id planted before login is worthless.
+   */
+  async renew(): Promise<void> {
+    this.#assertWritable("renew");
+    if (this.#status === "purged") return;
+    this.#status = "renewed";
+    await this.#apply({ kind: "renew", record: this.#record });
+  }
+
+  /** Deletes the state and expires the cookie (logout). Final for this request. */
+  async destroy(): Promise<void> {
+    this.#assertWritable("destroy");
+    this.#status = "purged";
+    this.#record = { ...this.#record, data: {}, flash: [] };
+    await this.#host.write({ kind: "destroy" });
+    this.#id = undefined;
+  }
+
+  get status(): SessionStatus {
+    return this.#status;
+  }
+
+  /** True when no valid session came with the request. */
+  get isNew(): boolean {
+    return this.#isNew;
+  }
+
+  /** The store key of a server-side session; undefined for the cookie store and before saving. */
+  get id(): string | undefined {
+    return this.#id;
+  }
+
+  get createdAt(): number {
+    return this.#record.createdAt;
+  }
+
+  get lastSeenAt(): number {
+    return this.#record.lastSeenAt;
+  }
+
+  get expiresAt(): number {
+    return this.#record.expiresAt;
+  }
+
+  #changed(): void {
+    this.#dirty = true;
+    if (this.#status === "unchanged") this.#status = "changed";
+  }
+
+  #assertWritable(what: string): void {
+    if (!this.#host.writable) throw new SessionReadOnlyError(what);
+  }
+
+  async #apply(write: SessionWrite): Promise<void> {
+    const result = await this.#host.write(write);
+    this.#dirty = false;
+    this.#set.clear();
+    this.#unset.clear();
+    this.#cleared = false;
+    if (!result) {
+      // The session was destroyed meanwhile (logout in another request): it stays dead.
+      this.#status = "purged";
+      this.#id = undefined;
+      return;
+    }
+    this.#record = { ...result.record, data: { ...result.record.data }, flash: [...result.record.flash] };
+    this.#id = result.id;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The default store: the whole session sealed into the cookie (no server, nothing to run).
+ * What it cannot do, by design: revoke a session before it expires, list a user's sessions,
+ * or hold more than a few kilobytes. Use `kvStore()` or `redisStore()` for those.
+ */
+import { SessionStoreError } from "../errors.js";
+import type { SessionRecord, SessionStore, StoreContext } from "./types.js";
+
+/** Version 1 of the sealed shape; a seal without `nsk` is a plain iron-session cookie. */
+interface Sealed {
+  nsk: 1;
+  d: Record<string, unknown>;
+  f?: string[];
+  c: number;
+  s: number;
+  e: number;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function fromSealed(value: Record<string, unknown>): SessionRecord | undefined {
+  const { d, f, c, s, e } = value as Partial<Sealed>;
+  const times = [c, s, e].every((t) => typeof t === "number" && Number.isFinite(t));
+  const flash = f === undefined || (Array.isArray(f) && f.every((k) => typeof k === "string"));
+  if (!isObject(d) || !times || !flash) return undefined;
+  return { data: d, flash: f ?? [], createdAt: c!, lastSeenAt: s!, expiresAt: e! };
+}
+
+/**
+ * An app moving from iron-session keeps its users: a plain iron-session cookie sealed with the
+ * same password opens as a session that starts now.
+ */
+function fromIronSession(data: Record<string, unknown>, now: number): SessionRecord | undefined {
+  if (Object.keys(data).length === 0) return undefined;
+  return { data, flash: [], createdAt: now, lastSeenAt: now, expiresAt: Number.POSITIVE_INFINITY };
+}
+
+/** Sessions sealed (or signed, see `cookie.contentSecurity`) into the cookie itself. */
+export function cookieStore(): SessionStore {
+  let context: StoreContext | undefined;
+  const ctx = (): StoreContext => {
+    if (!context) throw new SessionStoreError("next-session-kit: cookieStore() used before createSessions() initialised it.");
+    return context;
+  };
+  const seal = (record: SessionRecord): Promise<string> => {
+    const sealed: Sealed = { nsk: 1, d: record.data, c: record.createdAt, s: record.lastSeenAt, e: record.expiresAt };
+    if (record.flash.length) sealed.f = record.flash;
+    return ctx().seal(sealed, record.expiresAt);
+  };
+  return {
+    serverSide: false,
+    init(given) {
+      context = given;
+    },
+    async load(key) {
+      const opened = await ctx().unseal(key);
+      if (!opened.ok) {
+        ctx().report({ type: "unseal-failed", reason: opened.reason });
+        return undefined;
+      }
+      const value = opened.value;
+      const record = !isObject(value) ? undefined : value.nsk === 1 ? fromSealed(value) : fromIronSession(value, Date.now());
+      if (!record) ctx().report({ type: "invalid-record", reason: "unexpected shape" });
+      return record;
+    },
+    save: seal,
+    update: (_key, record) => seal(record),
+    touch: (_key, record) => seal(record),
+    async delete() {
+      // Nothing to delete: the engine expires the cookie, which is all the state there is.
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Sessions in this process's memory: for development and tests. They vanish on restart and
+ * are not shared between instances; use `redisStore()` or `kvStore()` in production.
+ * Semantics match the server-side stores (field-level updates, no resurrection, per-user index).
+ */
+import { hashSessionId, newSessionId } from "../codec/session-id.js";
+import type { SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "./types.js";
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** An in-process server-side store. */
+export function memoryStore(): SessionStore {
+  const sessions = new Map<string, SessionRecord>();
+  let userKey = "userId";
+
+  const live = async (id: string) => {
+    const hash = await hashSessionId(id);
+    const entry = sessions.get(hash);
+    if (entry && entry.expiresAt > Date.now()) return entry;
+    sessions.delete(hash);
+    return undefined;
+  };
+  const put = async (record: SessionRecord): Promise<string> => {
+    const id = newSessionId();
+    sessions.set(await hashSessionId(id), clone(record));
+    return id;
+  };
+
+  return {
+    serverSide: true,
+    init(context: StoreContext) {
+      userKey = context.userKey;
+    },
+    async load(id, touch?: TouchRequest) {
+      const entry = await live(id);
+      if (!entry) return undefined;
+      if (touch && entry.lastSeenAt < touch.dueBefore) {
+        entry.lastSeenAt = touch.now;
+        entry.expiresAt = Math.min(touch.now + touch.idleMs, entry.createdAt + touch.absoluteMs);
+      }
+      return clone(entry);
+    },
+    save: put,
+    async update(id, record, changes: SessionChanges) {
+      const entry = await live(id);
+      if (!entry) return undefined;
+      if (changes.cleared) entry.data = {};
+      for (const key of changes.unset) delete entry.data[key];
+      for (const key of changes.set) entry.data[key] = clone(record.data[key]);
+      entry.flash = [...new Set([...entry.flash.filter((k) => k in entry.data && !changes.set.includes(k)), ...record.flash])];
+      entry.lastSeenAt = record.lastSeenAt;
+      entry.expiresAt = record.expiresAt;
+      return id;
+    },
+    async touch(id, record) {
+      const entry = await live(id);
+      if (!entry) return undefined;
+      entry.lastSeenAt = record.lastSeenAt;
+      entry.expiresAt = record.expiresAt;
+      return id;
+    },
+    async delete(id) {
+      sessions.delete(await hashSessionId(id));
+    },
+    async renew(id, record) {
+      sessions.delete(await hashSessionId(id));
+      return put(record);
+    },
+    async listSessions(userId): Promise<SessionInfo[]> {
+      const now = Date.now();
+      return [...sessions]
+        .filter(([, s]) => s.expiresAt > now && s.data[userKey] === userId)
+        .map(([handle, { createdAt, lastSeenAt, expiresAt }]) => ({ handle, createdAt, lastSeenAt, expiresAt }));
+    },
+    async revokeSessions(userId, except) {
+      const keep = new Set(await Promise.all(except.map(hashSessionId)));
+      let count = 0;
+      for (const [hash, s] of sessions) {
+        if (s.data[userKey] === userId && !keep.has(hash)) {
+          sessions.delete(hash);
+          count++;
+        }
+      }
+      return count;
+    },
+  };
+}

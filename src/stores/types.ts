@@ -1,0 +1,121 @@
+/**
+ * The contract between the session engine and where state lives, in the spirit of
+ * actix-session's `SessionStore` trait: the store mints keys, the engine decides when to call.
+ *
+ * A key is what the cookie carries once the engine has checked it: for a server-side store an
+ * opaque id whose signature the engine has already verified (so a forged id never reaches the
+ * store), for the cookie store the sealed state itself.
+ */
+
+/** Plain JSON values: the only thing a session can hold, so every store can serialise it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Everything a store keeps for one session. Times are epoch milliseconds. */
+export interface SessionRecord {
+  /** The app's data. */
+  data: Record<string, unknown>;
+  /** Keys of `data` written with `flash()`: read once, then removed. */
+  flash: string[];
+  createdAt: number;
+  /** When the session was last renewed (rolling expiry counts from here). */
+  lastSeenAt: number;
+  /** min(lastSeenAt + idleTimeout, createdAt + absoluteTimeout): the store expires it then. */
+  expiresAt: number;
+}
+
+/** What changed since load, so a server-side store writes only that (no lost updates). */
+export interface SessionChanges {
+  /** Data keys written (their new values are in the record). */
+  set: string[];
+  /** Data keys removed. */
+  unset: string[];
+  /** `clear()` ran: every key not in `set` is gone. */
+  cleared: boolean;
+}
+
+/**
+ * Lets a store extend a session while loading it, in the same round trip: when the session was
+ * last renewed before `dueBefore`, the store sets `lastSeenAt = now` and
+ * `expiresAt = min(now + idleMs, createdAt + absoluteMs)` and returns the touched record.
+ */
+export interface TouchRequest {
+  now: number;
+  dueBefore: number;
+  idleMs: number;
+  absoluteMs: number;
+}
+
+/** Outcome of a seal check, mirroring iron-session's `UnsealErrorReason`. */
+export type UnsealResult =
+  | { ok: true; value: unknown }
+  | { ok: false; reason: "expired" | "invalid" | "unknown-password" };
+
+/** A report the store hands to the app's `onEvent` hook (never contains ids or data). */
+export interface StoreEvent {
+  type: "unseal-failed" | "invalid-record" | "store-error";
+  reason: string;
+}
+
+/** Given once by `createSessions`: the app's crypto and settings a store may need. */
+export interface StoreContext {
+  /** Seals a value with the newest password; `expiresAt` bounds the seal's validity. */
+  seal(value: unknown, expiresAt: number): Promise<string>;
+  /** Opens a seal made with any configured password. Never throws. */
+  unseal(seal: string): Promise<UnsealResult>;
+  /** Data field that names the user, for the per-user index (`listSessions`). */
+  userKey: string;
+  report(event: StoreEvent): void;
+}
+
+/** One entry of `listSessions`. */
+export interface SessionInfo {
+  /**
+   * SHA-256 of the session id (what the store keeps): a stable handle for display and
+   * comparison that is not itself a credential.
+   */
+  handle: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+}
+
+/**
+ * Where sessions live. Implement it for a custom store; the shipped stores implement only this.
+ * Methods throw `SessionStoreError` when the backend fails: the engine never treats a failure
+ * as a missing session (that would log users out during an outage).
+ */
+export interface SessionStore {
+  /**
+   * `true` when state lives in the store and the cookie carries only a signed id: such sessions
+   * can be revoked, listed and renewed to a new id. `false` for the cookie store.
+   */
+  readonly serverSide: boolean;
+  /** Called once by `createSessions` before any other method. */
+  init?(context: StoreContext): void;
+  /**
+   * The record for `key`, or `undefined` when there is none (unknown, expired, revoked or, for
+   * the cookie store, a seal that does not open). With `touch`, may extend it in the same trip.
+   */
+  load(key: string, touch?: TouchRequest): Promise<SessionRecord | undefined>;
+  /** Stores a new session and returns its key. */
+  save(record: SessionRecord): Promise<string>;
+  /**
+   * Writes `changes` to an existing session and returns its (possibly new) key. Returns
+   * `undefined` when the session no longer exists (destroyed or renewed meanwhile): a deleted
+   * session is never brought back.
+   */
+  update(key: string, record: SessionRecord, changes: SessionChanges): Promise<string | undefined>;
+  /** Moves the expiry to `record.expiresAt` without changing data; returns the key to send. */
+  touch(key: string, record: SessionRecord): Promise<string | undefined>;
+  /** Removes the session. Deleting an unknown key is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * Atomically stores `record` under a new key and deletes `key`. Stores without it get
+   * `save` + `delete`.
+   */
+  renew?(key: string, record: SessionRecord): Promise<string>;
+  /** Live sessions of one user (server-side stores with a per-user index). */
+  listSessions?(userId: string): Promise<SessionInfo[]>;
+  /** Deletes every session of one user except the session ids in `except`; returns how many. */
+  revokeSessions?(userId: string, except: string[]): Promise<number>;
+}
