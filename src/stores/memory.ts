@@ -8,9 +8,19 @@ import type { SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreCon
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+/**
+ * One map per process, on `globalThis`: Next bundles the proxy and the pages separately, and
+ * each bundle evaluates `lib/session.ts` (so calls `memoryStore()`) on its own; a module-level
+ * map would give the proxy and the pages two different sets of sessions. (The Edge runtime
+ * runs in its own context: there, this store is not shared with the pages.)
+ */
+const SHARED = Symbol.for("next-session-kit.memory-store");
+const processMap = (): Map<string, SessionRecord> =>
+  ((globalThis as Record<symbol, Map<string, SessionRecord>>)[SHARED] ??= new Map());
+
 /** An in-process server-side store. */
 export function memoryStore(): SessionStore {
-  const sessions = new Map<string, SessionRecord>();
+  const sessions = processMap();
   let userKey = "userId";
 
   const live = async (id: string) => {

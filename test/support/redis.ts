@@ -225,6 +225,21 @@ export function freePort(): Promise<number> {
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Safety net: if a test forgets stop(), do not leave orphan redis-server processes or temp dirs
+ * behind when the worker exits. One listener for all servers (avoids MaxListeners warnings).
+ */
+const liveServers = new Set<PrivateRedisServer>();
+let exitHookInstalled = false;
+function trackForExit(server: PrivateRedisServer): void {
+  liveServers.add(server);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const live of liveServers) live.destroySync();
+  });
+}
+
+/**
  * One redis-server child process with its own temp dir. The port and dir stay fixed across
  * kill()/start() so a persistent server comes back with its data at the same address.
  */
@@ -232,17 +247,12 @@ class PrivateRedisServer {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), "nsk-redis-"));
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
-  /** Safety net: if a test forgets stop(), do not leave an orphan redis-server behind. */
-  private readonly onProcessExit = () => {
-    this.child?.kill("SIGKILL");
-    rmSync(this.dir, { recursive: true, force: true });
-  };
 
   constructor(
     readonly port: number,
     private readonly persistence: boolean,
   ) {
-    process.once("exit", this.onProcessExit);
+    trackForExit(this);
   }
 
   private args(): string[] {
@@ -286,7 +296,10 @@ class PrivateRedisServer {
     const child = this.child;
     if (!child) return;
     child.kill("SIGTERM");
-    const timedOut = await Promise.race([this.exited.then(() => false), delay(STOP_TIMEOUT_MS).then(() => true)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS)));
+    const timedOut = await Promise.race([this.exited.then(() => false), timeout]);
+    clearTimeout(timer);
     if (timedOut) {
       child.kill("SIGKILL");
       await this.exited;
@@ -294,10 +307,16 @@ class PrivateRedisServer {
     this.child = undefined;
   }
 
-  /** Final teardown: process gone, temp dir gone, safety net removed. */
+  /** Final teardown: process gone, temp dir gone, no longer tracked by the exit hook. */
   async destroy(): Promise<void> {
     await this.kill();
-    process.removeListener("exit", this.onProcessExit);
+    liveServers.delete(this);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Exit-hook variant: only synchronous work is possible while the process is exiting. */
+  destroySync(): void {
+    this.child?.kill("SIGKILL");
     rmSync(this.dir, { recursive: true, force: true });
   }
 

@@ -28,6 +28,8 @@ export type UpstashRestServer = {
   requests: number;
   /** Redis commands forwarded (a pipeline of 3 counts 3; MULTI/EXEC themselves are not counted). */
   commands: number;
+  /** Extra: authorized requests per endpoint ("/", "/pipeline", "/multi-exec"), to see what clients send. */
+  requestsByPath: Record<string, number>;
   /** Stops listening, ends hanging requests and open sockets, closes the Redis connection. */
   close(): Promise<void>;
 };
@@ -68,6 +70,7 @@ class UpstashRestFixture implements UpstashRestServer {
   url = "";
   requests = 0;
   commands = 0;
+  requestsByPath: Record<string, number> = {};
   private currentFault: UpstashFault = "none";
   private closing = false;
   /** Resolvers of requests parked by the "hang" fault. */
@@ -169,6 +172,7 @@ class UpstashRestFixture implements UpstashRestServer {
     if (req.headers.authorization !== `Bearer ${this.token}`) throw new HttpError(401, "Unauthorized");
     const base64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname.replace(/(.)\/+$/, "$1");
+    this.requestsByPath[pathname] = (this.requestsByPath[pathname] ?? 0) + 1;
     const parsed = parseJson(body);
     switch (pathname) {
       case "/": {

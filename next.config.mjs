@@ -1,0 +1,13 @@
+import { fileURLToPath } from "node:url";
+
+/** Next.js configuration of app-example (run with `npm run example`). */
+const nextConfig = {
+  // The example lives in a sub-folder of the library's repository; trace files from the root.
+  outputFileTracingRoot: fileURLToPath(new URL(".", import.meta.url)),
+  turbopack: { root: fileURLToPath(new URL(".", import.meta.url)) },
+  // Store clients are optional peers of the library: keep them out of the server bundles.
+  serverExternalPackages: ["ioredis"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;

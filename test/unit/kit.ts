@@ -1,0 +1,67 @@
+/**
+ * Engines built the way `src/index.ts` `build()` builds them (resolveConfig, store.init with
+ * the app's codec, new SessionEngine), without `next/headers`, plus a frozen clock.
+ */
+import { afterEach, beforeEach, vi } from "vitest";
+import { ironCodec } from "../../src/codec/iron.js";
+import { signedCodec } from "../../src/codec/signed.js";
+import { signer } from "../../src/codec/signer.js";
+import { resolveConfig, type SessionEvent, type SessionOptions } from "../../src/config.js";
+import { SessionEngine, type OpenOptions } from "../../src/engine.js";
+import { cookieStore } from "../../src/stores/cookie.js";
+import type { SessionStore, StoreContext } from "../../src/stores/types.js";
+import { TestJar } from "./jar.js";
+
+export const PASSWORD = "correct-horse-battery-staple-0001";
+export const OTHER_PASSWORD = "another-32-character-password-002";
+export const T0 = Date.UTC(2030, 0, 1);
+
+type Options = Partial<SessionOptions<never>>;
+
+/** Mirrors `build()` in src/index.ts. */
+export function buildEngine(options: SessionOptions<never>): SessionEngine {
+  const config = resolveConfig(options);
+  const store: SessionStore = options.store ?? cookieStore();
+  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : ironCodec(config.passwords);
+  const engine: SessionEngine = new SessionEngine(config, store, signer(config.passwords));
+  const context: StoreContext = {
+    seal: codec.seal,
+    unseal: codec.unseal,
+    userKey: config.userKey,
+    report: (event) =>
+      engine.report({
+        type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data",
+        reason: event.reason,
+      }),
+  };
+  store.init?.(context);
+  return engine;
+}
+
+/** An engine whose events are recorded, with request helpers. */
+export function setup(options: Options = {}) {
+  const events: SessionEvent[] = [];
+  const engine = buildEngine({ password: PASSWORD, onEvent: (event) => events.push(event), ...options });
+  const open = <Data extends Record<string, unknown> = Record<string, unknown>>(jar: TestJar, given: Partial<OpenOptions> = {}) =>
+    engine.open<Data>(jar, { writable: true, renew: false, ...given });
+  /** One request that stores `data` in a fresh (or the given) session; returns the next request's jar. */
+  const seed = async (data: Record<string, unknown>, jar = new TestJar()) => {
+    const { session } = await open(jar);
+    for (const [key, value] of Object.entries(data)) session.set(key, value);
+    await session.save();
+    return jar.next();
+  };
+  return { engine, events, open, seed };
+}
+
+/** Freezes `Date` at T0 for each test (promises and Web Crypto keep running); `advance` moves it. */
+export function frozenClock() {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  return { advance: (seconds: number) => vi.setSystemTime(Date.now() + seconds * 1000) };
+}
