@@ -6,6 +6,7 @@
 import { readValue, writeValue } from "./codec/chunks.js";
 import type { IronCodec } from "./codec/iron.js";
 import type { Signer } from "./codec/signer.js";
+import { readFlash, writeFlash, type FlashMode } from "./flash.js";
 import type { SessionConfig, SessionEvent } from "./config.js";
 import type { CookieAttributes, CookieJar } from "./cookie-jar.js";
 import { SessionError, SessionStoreError } from "./errors.js";
@@ -19,6 +20,8 @@ export interface OpenOptions {
   writable: boolean;
   /** Apply the renewal policy (the proxy does; pages see its result). */
   renew: boolean;
+  /** This response renders the page itself (a Server Action called from the page). */
+  rendersPage?: boolean;
 }
 
 /** A session plus what the request carried that must be cleaned up. */
@@ -41,11 +44,23 @@ export class SessionEngine {
   readonly #config: SessionConfig;
   readonly #store: SessionStore;
   readonly #signer: Signer;
+  readonly #codec: IronCodec;
 
-  constructor(config: SessionConfig, store: SessionStore, signer: Signer) {
+  constructor(config: SessionConfig, store: SessionStore, signer: Signer, codec: IronCodec) {
     this.#config = config;
     this.#store = store;
     this.#signer = signer;
+    this.#codec = codec;
+  }
+
+  /** The flash the request carries: its mode decides whether this page shows it (see flash.ts). */
+  async flashMode(jar: CookieJar): Promise<FlashMode | undefined> {
+    return (await readFlash(jar, this.#config.cookieName, this.#codec))?.m;
+  }
+
+  /** Removal attributes for the flash cookie, matching how it was written. */
+  removeFlash(jar: CookieJar): Promise<void> {
+    return writeFlash(jar, this.#config.cookieName, this.#codec, this.#attributes(0), undefined, "next");
   }
 
   get store(): SessionStore {
@@ -70,12 +85,13 @@ export class SessionEngine {
     let cookieNames = names;
     if (loaded && options.renew && this.#config.updateAgeMs !== undefined) {
       const result = await this.#renewIfDue(jar, loaded, now, names);
-      if (result) [loaded, renewed, cookieNames] = [result, true, [this.#config.cookieName]];
+      if (result) [loaded, renewed, cookieNames] = [result, true, result.names];
     }
     const state = { key: loaded?.key, names: cookieNames, written: false };
-    const host = this.#host(jar, state, options.writable);
+    const host = this.#host(jar, state, options);
     const record = loaded?.record ?? this.#fresh(now);
-    const session = new Session<Data>(record, this.#store.serverSide ? loaded?.key : undefined, !loaded, host);
+    const flash = await readFlash(jar, this.#config.cookieName, this.#codec);
+    const session = new Session<Data>(record, this.#store.serverSide ? loaded?.key : undefined, !loaded, host, flash?.v);
     const purge = async () => {
       if (!stale || state.written) return;
       state.written = true;
@@ -133,32 +149,38 @@ export class SessionEngine {
   }
 
   /** Extends a session whose last renewal is older than `updateAge` (one write per updateAge). */
-  async #renewIfDue(jar: CookieJar, loaded: Loaded, now: number, names: string[]): Promise<Loaded | undefined> {
+  async #renewIfDue(jar: CookieJar, loaded: Loaded, now: number, names: string[]): Promise<(Loaded & { names: string[] }) | undefined> {
     const { record } = loaded;
     const touchedByLoad = record.lastSeenAt === now;
     if (!touchedByLoad && record.lastSeenAt > now - this.#config.updateAgeMs!) return undefined;
     const next = touchedByLoad ? record : { ...record, lastSeenAt: now, expiresAt: this.#expiry(record.createdAt, now) };
-    const key = touchedByLoad ? loaded.key : await this.#storeCall(() => this.#store.touch(loaded.key, next));
+    // A server-side store touched it while loading; a cookie-store record dated `now` is an
+    // imported iron-session cookie, re-sealed here in the native form (so its clock starts).
+    const key = touchedByLoad && this.#store.serverSide ? loaded.key : await this.#storeCall(() => this.#store.touch(loaded.key, next));
     if (key === undefined) return undefined;
-    await this.#writeCookie(jar, key, next, names);
+    const written = await this.#writeCookie(jar, key, next, names);
     this.report({ type: "renewed" });
-    return { record: next, key };
+    return { record: next, key, names: written };
   }
 
-  #host(jar: CookieJar, state: { key: string | undefined; names: string[]; written: boolean }, writable: boolean): SessionHost {
+  #host(jar: CookieJar, state: { key: string | undefined; names: string[]; written: boolean }, options: OpenOptions): SessionHost {
     return {
-      writable,
+      writable: options.writable,
       write: async (write: SessionWrite) => {
+        if (write.kind === "save" && write.flash !== undefined) {
+          const mode = options.rendersPage ? "shown" : "next";
+          await writeFlash(jar, this.#config.cookieName, this.#codec, this.#attributes(write.flash ? 1 : 0), write.flash ?? undefined, mode);
+        }
+        if (write.kind === "save" && !write.changes) return { record: write.record, id: this.#store.serverSide ? state.key : undefined };
         const result = await this.#write(write, state.key);
         state.written = true;
         if (!result) {
-          writeValue(jar, this.#config.cookieName, undefined, this.#attributes(0), state.names);
+          state.names = writeValue(jar, this.#config.cookieName, undefined, this.#attributes(0), state.names);
           state.key = undefined;
           return undefined;
         }
-        await this.#writeCookie(jar, result.key, result.record, state.names);
+        state.names = await this.#writeCookie(jar, result.key, result.record, state.names);
         state.key = result.key;
-        state.names = [this.#config.cookieName];
         return { record: result.record, id: this.#store.serverSide ? result.key : undefined };
       },
     };
@@ -185,14 +207,16 @@ export class SessionEngine {
       return { record, key: await this.#storeCall(renew) };
     }
     const record = { ...write.record, lastSeenAt: now, expiresAt: this.#expiry(write.record.createdAt, now) };
-    const saved = await this.#storeCall(() => (key === undefined ? store.save(record) : store.update(key, record, write.changes)));
+    const changes = write.changes ?? { set: [], unset: [], cleared: false };
+    const saved = await this.#storeCall(() => (key === undefined ? store.save(record) : store.update(key, record, changes)));
     return saved === undefined ? undefined : { record, key: saved };
   }
 
-  async #writeCookie(jar: CookieJar, key: string, record: SessionRecord, previous: string[]): Promise<void> {
+  /** Returns the cookie names now carrying the session. */
+  async #writeCookie(jar: CookieJar, key: string, record: SessionRecord, previous: string[]): Promise<string[]> {
     const value = this.#store.serverSide ? await this.#signer.sign(key) : key;
     const maxAge = Math.max(1, Math.ceil((record.expiresAt - Date.now()) / 1000));
-    writeValue(jar, this.#config.cookieName, value, this.#attributes(maxAge), previous);
+    return writeValue(jar, this.#config.cookieName, value, this.#attributes(maxAge), previous);
   }
 
   #attributes(maxAge: number): CookieAttributes {
@@ -205,7 +229,7 @@ export class SessionEngine {
   }
 
   #fresh(now: number): SessionRecord {
-    return { data: {}, flash: [], createdAt: now, lastSeenAt: now, expiresAt: this.#expiry(now, now) };
+    return { data: {}, createdAt: now, lastSeenAt: now, expiresAt: this.#expiry(now, now) };
   }
 
   /** Store failures surface as `SessionStoreError`, reported, never as a logout. */

@@ -2,7 +2,7 @@
  * next-session-kit: sessions for the Next.js App Router. Configure once with
  * `createSessions()`, read and write with `await getSession()`, renew and purge in the proxy.
  */
-import { ironCodec } from "./codec/iron.js";
+import { ironCodec, type IronCodec } from "./codec/iron.js";
 import { signedCodec } from "./codec/signed.js";
 import { hashSessionId } from "./codec/session-id.js";
 import { signer } from "./codec/signer.js";
@@ -51,8 +51,7 @@ export interface Sessions<Data extends Record<string, unknown>> {
   revokeSessions(userId: string, options?: { except?: string | string[] }): Promise<number>;
 }
 
-function storeContext(config: SessionConfig, engine: () => SessionEngine): StoreContext {
-  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : ironCodec(config.passwords);
+function storeContext(config: SessionConfig, codec: IronCodec, engine: () => SessionEngine): StoreContext {
   const report = (event: StoreEvent) =>
     engine().report({ type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data", reason: event.reason });
   return { seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, report };
@@ -61,9 +60,10 @@ function storeContext(config: SessionConfig, engine: () => SessionEngine): Store
 function build(options: SessionOptions<never>): SessionEngine {
   const config = resolveConfig(options);
   const store: SessionStore = options.store ?? cookieStore();
+  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : ironCodec(config.passwords);
   let engine: SessionEngine | undefined;
-  store.init?.(storeContext(config, () => engine!));
-  engine = new SessionEngine(config, store, signer(config.passwords));
+  store.init?.(storeContext(config, codec, () => engine!));
+  engine = new SessionEngine(config, store, signer(config.passwords), codec);
   return engine;
 }
 

@@ -43,7 +43,7 @@ export function jsonProblem(value: unknown, path: string, seen = new Set<object>
   if (seen.has(value)) return `${path} is a circular reference (store a tree, not a graph)`;
   seen.add(value);
   const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((item, index) => [`[${index}]`, item])
+    ? Array.from(value, (item, index) => [`[${index}]`, item]) // visits holes too (map skips them)
     : Object.entries(value).map(([key, item]) => [`.${key}`, item]);
   for (const [suffix, item] of entries) {
     const found = jsonProblem(item, path + suffix, seen);

@@ -5,14 +5,18 @@
  */
 import { SessionError, SessionReadOnlyError } from "./errors.js";
 import { jsonProblem } from "./json.js";
+import type { FlashValues } from "./flash.js";
 import type { SessionChanges, SessionRecord } from "./stores/types.js";
 
 /** What a response must do with the session; see the README for the precedence rules. */
 export type SessionStatus = "unchanged" | "changed" | "renewed" | "purged";
 
-/** A write the host carries out: the engine turns it into store calls and cookies. */
+/**
+ * A write the host carries out: the engine turns it into store calls and cookies. `flash`:
+ * undefined leaves the flash cookie alone, null removes it, values replace it.
+ */
 export type SessionWrite =
-  | { kind: "save"; record: SessionRecord; changes: SessionChanges }
+  | { kind: "save"; record: SessionRecord; changes: SessionChanges | undefined; flash: FlashValues | null | undefined }
   | { kind: "renew"; record: SessionRecord }
   | { kind: "destroy" };
 
@@ -40,29 +44,38 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
   #cleared = false;
   #isNew: boolean;
   #id: string | undefined;
+  /** Flash values that came with the request (shown once) and those set for the next page. */
+  #flashIn: FlashValues;
+  #flashOut: FlashValues | undefined;
+  #flashDirty = false;
 
   /** @internal Created by the engine; apps receive sessions, they do not construct them. */
-  constructor(record: SessionRecord, id: string | undefined, isNew: boolean, host: SessionHost) {
-    this.#record = { ...record, data: { ...record.data }, flash: [...record.flash] };
+  constructor(record: SessionRecord, id: string | undefined, isNew: boolean, host: SessionHost, flash: FlashValues = {}) {
+    this.#record = { ...record, data: { ...record.data } };
     this.#id = id;
     this.#isNew = isNew;
     this.#host = host;
+    this.#flashIn = { ...flash };
   }
 
-  /** The value, or undefined. Reading a flashed value consumes it. */
+  /** The value, or undefined. A flashed value is returned once, then it is gone. */
   get<K extends keyof DataOf<Data> & string>(key: K): DataOf<Data>[K] | undefined {
-    const value = Object.hasOwn(this.#record.data, key) ? this.#record.data[key] : undefined;
-    if (this.#record.flash.includes(key)) this.unset(key);
-    return value as DataOf<Data>[K] | undefined;
+    if (Object.hasOwn(this.#flashIn, key)) {
+      const value = this.#flashIn[key];
+      delete this.#flashIn[key];
+      this.#flashDirty = true;
+      return value as DataOf<Data>[K];
+    }
+    return (Object.hasOwn(this.#record.data, key) ? this.#record.data[key] : undefined) as DataOf<Data>[K] | undefined;
   }
 
   has(key: keyof DataOf<Data> & string): boolean {
-    return Object.hasOwn(this.#record.data, key);
+    return Object.hasOwn(this.#flashIn, key) || Object.hasOwn(this.#record.data, key);
   }
 
-  /** A frozen copy of all data (flashed values included, not consumed). */
+  /** A frozen copy of all data, unread flash values included (reading them here does not consume them). */
   get data(): Readonly<Partial<DataOf<Data>>> {
-    return Object.freeze({ ...this.#record.data }) as Partial<DataOf<Data>>;
+    return Object.freeze({ ...this.#record.data, ...this.#flashIn }) as Partial<DataOf<Data>>;
   }
 
   /** Stores a plain JSON value. Refuses Dates, Maps, BigInts, functions with what to store instead. */
@@ -70,24 +83,28 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
     const problem = jsonProblem(value, `session.set("${key}", …): the value`);
     if (problem) throw new SessionError(`next-session-kit: ${problem}.`);
     this.#record.data[key] = value;
-    this.#record.flash = this.#record.flash.filter((k) => k !== key);
     this.#set.add(key);
     this.#unset.delete(key);
     this.#changed();
     return this;
   }
 
-  /** Stores a value that the next `get` reads once (e.g. "Welcome back" after a redirect). */
+  /**
+   * A value for the next page to read once (e.g. "Welcome back" after a redirect). Kept in its
+   * own short-lived cookie, not in the session data; the proxy retires it once shown.
+   */
   flash<K extends keyof DataOf<Data> & string>(key: K, value: DataOf<Data>[K]): this {
-    this.set(key, value);
-    this.#record.flash.push(key);
+    const problem = jsonProblem(value, `session.flash("${key}", …): the value`);
+    if (problem) throw new SessionError(`next-session-kit: ${problem}.`);
+    this.#flashOut = { ...this.#flashOut, [key]: value };
+    this.#flashDirty = true;
+    this.#changed(false);
     return this;
   }
 
   unset(key: keyof DataOf<Data> & string): this {
     if (!Object.hasOwn(this.#record.data, key)) return this;
     delete this.#record.data[key];
-    this.#record.flash = this.#record.flash.filter((k) => k !== key);
     this.#set.delete(key);
     this.#unset.add(key);
     this.#changed();
@@ -97,7 +114,6 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
   /** Removes all data; the session itself (id, created time) stays. */
   clear(): this {
     this.#record.data = {};
-    this.#record.flash = [];
     this.#set.clear();
     this.#unset.clear();
     this.#cleared = true;
@@ -108,9 +124,12 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
   /** Persists changes and sends the cookie; a no-op when nothing changed. */
   async save(): Promise<void> {
     this.#assertWritable("save");
-    if (!this.#dirty || this.#status === "purged") return;
-    const changes = { set: [...this.#set], unset: [...this.#unset], cleared: this.#cleared };
-    await this.#apply({ kind: "save", record: this.#record, changes });
+    if ((!this.#dirty && !this.#flashDirty) || this.#status === "purged") return;
+    const changes = this.#dirty ? { set: [...this.#set], unset: [...this.#unset], cleared: this.#cleared } : undefined;
+    const flash = !this.#flashDirty ? undefined : this.#flashOut ?? (Object.keys(this.#flashIn).length ? this.#flashIn : null);
+    await this.#apply({ kind: "save", record: this.#record, changes, flash });
+    this.#flashOut = undefined;
+    this.#flashDirty = false;
   }
 
   /**
@@ -128,7 +147,9 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
   async destroy(): Promise<void> {
     this.#assertWritable("destroy");
     this.#status = "purged";
-    this.#record = { ...this.#record, data: {}, flash: [] };
+    this.#record = { ...this.#record, data: {} };
+    this.#flashIn = {};
+    this.#flashOut = undefined;
     await this.#host.write({ kind: "destroy" });
     this.#id = undefined;
   }
@@ -159,8 +180,8 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
     return this.#record.expiresAt;
   }
 
-  #changed(): void {
-    this.#dirty = true;
+  #changed(data = true): void {
+    if (data) this.#dirty = true;
     if (this.#status === "unchanged") this.#status = "changed";
   }
 
@@ -180,7 +201,7 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
       this.#id = undefined;
       return;
     }
-    this.#record = { ...result.record, data: { ...result.record.data }, flash: [...result.record.flash] };
+    this.#record = { ...result.record, data: { ...result.record.data } };
     this.#id = result.id;
   }
 }

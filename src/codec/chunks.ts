@@ -50,18 +50,22 @@ export function splitValue(name: string, value: string, attributes: CookieAttrib
   return Array.from({ length: count }, (_, i) => [chunkName(name, i), value.slice(i * budget, (i + 1) * budget)]);
 }
 
-/** Writes `value` (or removes it when undefined) and expires every stale name from `previous`. */
+/**
+ * Writes `value` (or removes it when undefined) and expires every stale name from `previous`.
+ * Returns the names now carrying the value: the `previous` of the next write.
+ */
 export function writeValue(
   jar: CookieJar,
   name: string,
   value: string | undefined,
   attributes: CookieAttributes,
   previous: string[],
-): void {
+): string[] {
   const parts = value === undefined ? [] : splitValue(name, value, attributes);
   const written = new Set(parts.map(([part]) => part));
   for (const stale of previous) {
     if (!written.has(stale)) jar.set(stale, "", { ...attributes, maxAge: 0 });
   }
   for (const [part, partValue] of parts) jar.set(part, partValue, attributes);
+  return [...written];
 }

@@ -9,7 +9,8 @@
  * salts are 64 hex characters used as text (not decoded) for PBKDF2-SHA1, binary fields are
  * base64url without padding, and the HMAC covers everything before `*<hmacSalt>`.
  */
-import { createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomFillSync, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, pbkdf2Sync, randomFillSync, timingSafeEqual } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import type { UnsealResult } from "../stores/types.js";
 import type { IronCodec, PasswordMap } from "./iron.js";
 
@@ -133,9 +134,12 @@ function open(passwords: PasswordMap, secrets: Map<string, Buffer>, seal: string
   return { ok: true, value: JSON.parse(utf8.decode(plaintext)) ?? {} };
 }
 
-/** PBKDF2-SHA1, one iteration, over the salt's text: iron's key derivation. */
-function deriveKey(secret: Buffer, salt: string): Buffer {
-  return pbkdf2Sync(secret, salt, 1, KEY_BYTES, "sha1");
+/**
+ * PBKDF2-SHA1, one iteration, over the salt's text: iron's key derivation. Wrapped in a
+ * KeyObject because `createHmac`/`createCipheriv` take one several times faster than a Buffer.
+ */
+function deriveKey(secret: Buffer, salt: string): KeyObject {
+  return createSecretKey(pbkdf2Sync(secret, salt, 1, KEY_BYTES, "sha1"));
 }
 
 function mac(secret: Buffer, salt: string, base: string): Buffer {

@@ -26,8 +26,9 @@ async function deriveKey(secret: string): Promise<CryptoKey> {
 export function signer(passwords: PasswordMap): Signer {
   const keys = new Map<string, Promise<CryptoKey>>();
   const keyFor = (id: string): Promise<CryptoKey> | undefined => {
-    const secret = passwords[id];
-    if (secret === undefined) return undefined;
+    // Own entries only: an inherited `constructor` or `__proto__` stringifies to a public secret.
+    const secret = Object.hasOwn(passwords, id) ? passwords[id] : undefined;
+    if (typeof secret !== "string") return undefined;
     let key = keys.get(id);
     if (!key) keys.set(id, (key = deriveKey(secret)));
     return key;

@@ -8,6 +8,7 @@
  * So every change is applied to `request.cookies` (seen by the inner handler and by any
  * `NextResponse.next({ request })` it builds) and to the returned response via its cookie API.
  */
+import { stringifySetCookie } from "cookie";
 import { NextResponse, type NextRequest } from "next/server.js";
 import type { CookieAttributes, CookieJar } from "../cookie-jar.js";
 import type { SessionEngine } from "../engine.js";
@@ -23,12 +24,18 @@ export type ProxyHandler<Data extends Record<string, unknown>> = (
 /** The function to export from `proxy.ts` / `middleware.ts`. */
 export type ProxyFunction = (request: NextRequest) => Promise<Response>;
 
-type CookieWrite = { name: string; value: string; attributes: CookieAttributes };
+/** `browserOnly`: sent as a raw Set-Cookie, which Next does not merge into this request's render. */
+type CookieWrite = { name: string; value: string; attributes: CookieAttributes; browserOnly?: boolean };
 
 /** Prefetches may never be followed by a visit: they renew nothing and cost no store write. */
 function isPrefetch(request: NextRequest): boolean {
   const h = request.headers;
   return h.get("next-router-prefetch") === "1" || h.get("purpose") === "prefetch" || h.get("sec-purpose")?.includes("prefetch") === true;
+}
+
+/** Page requests: the ones whose render shows a flash. */
+function isPageRequest(request: NextRequest): boolean {
+  return (request.method === "GET" || request.method === "HEAD") && !isPrefetch(request);
 }
 
 /** Records writes and mirrors them into the request so later reads see them. */
@@ -66,7 +73,10 @@ function asNextResponse(response: Response): NextResponse {
 
 function applyWrites(response: NextResponse, writes: Map<string, CookieWrite>): NextResponse {
   if (writes.size === 0) return response;
-  for (const write of writes.values()) response.cookies.set(toCookie(write));
+  const all = [...writes.values()];
+  // Cookie-API writes first: `cookies.set` rewrites every Set-Cookie header it did not parse.
+  for (const write of all.filter((w) => !w.browserOnly)) response.cookies.set(toCookie(write));
+  for (const write of all.filter((w) => w.browserOnly)) response.headers.append("set-cookie", stringifySetCookie(toCookie(write)));
   response.headers.set("Cache-Control", "private, no-store");
   return response;
 }
@@ -74,6 +84,19 @@ function applyWrites(response: NextResponse, writes: Map<string, CookieWrite>): 
 /** The default pass-through, built after the request cookies were updated. */
 function next(request: NextRequest): NextResponse {
   return NextResponse.next({ request: { headers: request.headers } });
+}
+
+/**
+ * A flash is shown by exactly one page (see flash.ts): "next" is shown by this request and
+ * removed from the browser; "shown" was already rendered by a Server Action's response, so it
+ * is dropped unseen, except in the internal request Next makes to render an action's redirect.
+ */
+async function retireFlash(engine: SessionEngine, request: NextRequest, jar: CookieJar, writes: Map<string, CookieWrite>) {
+  const mode = await engine.flashMode(jar);
+  if (mode === "next") {
+    await engine.removeFlash({ get: jar.get, set: (name, value, attributes) => writes.set(name, { name, value, attributes, browserOnly: true }) });
+  }
+  else if (mode === "shown" && !request.headers.has("x-action-redirect")) await engine.removeFlash(jar);
 }
 
 /** Builds `proxy(handler?)` over one engine. */
@@ -91,6 +114,7 @@ export function proxyFactory<Data extends Record<string, unknown>>(engine: () =>
         throw error;
       }
       if (opened.stale) await opened.purge();
+      if (isPageRequest(request)) await retireFlash(engine(), request, jar, writes);
       const result = handler ? await handler(request, opened.session) : undefined;
       return applyWrites(result ? asNextResponse(result) : next(request), writes);
     };

@@ -5,7 +5,7 @@
  * so the render after a Server Action reads what the action wrote).
  */
 import "server-only";
-import { cookies } from "next/headers.js";
+import { cookies, headers } from "next/headers.js";
 import type { CookieAttributes, CookieJar } from "../cookie-jar.js";
 import type { SessionEngine } from "../engine.js";
 import type { Session } from "../session.js";
@@ -44,8 +44,11 @@ export function sessionGetter<Data extends Record<string, unknown>>(engine: () =
     const store = await cookies();
     let session = perRequest.get(store);
     if (!session) {
+      const writable = isWritable(store);
+      // A Server Action invoked by the page (not a no-JS form post) renders the page in its own response.
+      const rendersPage = writable && (await headers()).has("next-action");
       session = engine()
-        .open<Data>(nextJar(store), { writable: isWritable(store), renew: false })
+        .open<Data>(nextJar(store), { writable, renew: false, rendersPage })
         .then((opened) => opened.session);
       perRequest.set(store, session);
     }

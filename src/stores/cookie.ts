@@ -10,7 +10,6 @@ import type { SessionRecord, SessionStore, StoreContext } from "./types.js";
 interface Sealed {
   nsk: 1;
   d: Record<string, unknown>;
-  f?: string[];
   c: number;
   s: number;
   e: number;
@@ -20,11 +19,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 function fromSealed(value: Record<string, unknown>): SessionRecord | undefined {
-  const { d, f, c, s, e } = value as Partial<Sealed>;
+  const { d, c, s, e } = value as Partial<Sealed>;
   const times = [c, s, e].every((t) => typeof t === "number" && Number.isFinite(t));
-  const flash = f === undefined || (Array.isArray(f) && f.every((k) => typeof k === "string"));
-  if (!isObject(d) || !times || !flash) return undefined;
-  return { data: d, flash: f ?? [], createdAt: c!, lastSeenAt: s!, expiresAt: e! };
+  if (!isObject(d) || !times) return undefined;
+  return { data: d, createdAt: c!, lastSeenAt: s!, expiresAt: e! };
 }
 
 /**
@@ -33,7 +31,7 @@ function fromSealed(value: Record<string, unknown>): SessionRecord | undefined {
  */
 function fromIronSession(data: Record<string, unknown>, now: number): SessionRecord | undefined {
   if (Object.keys(data).length === 0) return undefined;
-  return { data, flash: [], createdAt: now, lastSeenAt: now, expiresAt: Number.POSITIVE_INFINITY };
+  return { data, createdAt: now, lastSeenAt: now, expiresAt: Number.POSITIVE_INFINITY };
 }
 
 /** Sessions sealed (or signed, see `cookie.contentSecurity`) into the cookie itself. */
@@ -45,7 +43,6 @@ export function cookieStore(): SessionStore {
   };
   const seal = (record: SessionRecord): Promise<string> => {
     const sealed: Sealed = { nsk: 1, d: record.data, c: record.createdAt, s: record.lastSeenAt, e: record.expiresAt };
-    if (record.flash.length) sealed.f = record.flash;
     return ctx().seal(sealed, record.expiresAt);
   };
   return {

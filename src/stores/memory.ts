@@ -57,7 +57,6 @@ export function memoryStore(): SessionStore {
       if (changes.cleared) entry.data = {};
       for (const key of changes.unset) delete entry.data[key];
       for (const key of changes.set) entry.data[key] = clone(record.data[key]);
-      entry.flash = [...new Set([...entry.flash.filter((k) => k in entry.data && !changes.set.includes(k)), ...record.flash])];
       entry.lastSeenAt = record.lastSeenAt;
       entry.expiresAt = record.expiresAt;
       return id;

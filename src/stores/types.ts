@@ -14,8 +14,6 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface SessionRecord {
   /** The app's data. */
   data: Record<string, unknown>;
-  /** Keys of `data` written with `flash()`: read once, then removed. */
-  flash: string[];
   createdAt: number;
   /** When the session was last renewed (rolling expiry counts from here). */
   lastSeenAt: number;

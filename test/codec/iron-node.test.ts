@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { createCipheriv, createHmac, pbkdf2Sync } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { defaults, hmacWithPassword, seal as ironWebcryptoSeal } from "iron-webcrypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -286,6 +287,18 @@ describe("malformed seals", () => {
     );
   });
 
+  it("never opens seals with empty salts, which iron-webcrypto would replace with random ones", async () => {
+    const key = (salt: string) => pbkdf2Sync(NEW, salt, 1, 32, "sha1");
+    for (const [encryptionSalt, hmacSalt] of [["", "s"], ["s", ""], ["", ""]] as const) {
+      const iv = Buffer.alloc(16, 7);
+      const cipher = createCipheriv("aes-256-cbc", key(encryptionSalt), iv);
+      const encrypted = Buffer.concat([cipher.update('{"a":1}'), cipher.final()]);
+      const base = `Fe26.2*2*${encryptionSalt}*${iv.toString("base64url")}*${encrypted.toString("base64url")}*`;
+      const digest = createHmac("sha256", key(hmacSalt)).update(base).digest("base64url");
+      expect(await sameVerdict(`${base}*${hmacSalt}*${digest}~2`)).toEqual({ ok: false, reason: "invalid" });
+    }
+  });
+
   it("rejects every truncation except dropping the version suffix", async () => {
     const seal = await sealed;
     for (let length = 0; length < seal.length; length++) {
@@ -371,7 +384,7 @@ describe("seal input", () => {
   });
 
   it("refuses to seal without a usable newest password, like iron-session", async () => {
-    for (const passwords of [{}, { 1: "short" }, { x: OLD }, { 1: OLD, 2: "" }]) {
+    for (const passwords of [{}, { 1: "short" }, { x: OLD }, { 1: OLD, 2: "" }] as Record<string, string>[]) {
       await expect(ironCodecNode(passwords).seal({}, Date.now() + HOUR)).rejects.toThrow(/password/);
       await expect(sealData({}, { password: passwords })).rejects.toThrow();
     }

@@ -3,6 +3,7 @@
  * the app's codec, new SessionEngine), without `next/headers`, plus a frozen clock.
  */
 import { afterEach, beforeEach, vi } from "vitest";
+import { bytesToBase64url } from "../../src/codec/base64url.js";
 import { ironCodec } from "../../src/codec/iron.js";
 import { signedCodec } from "../../src/codec/signed.js";
 import { signer } from "../../src/codec/signer.js";
@@ -23,7 +24,7 @@ export function buildEngine(options: SessionOptions<never>): SessionEngine {
   const config = resolveConfig(options);
   const store: SessionStore = options.store ?? cookieStore();
   const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : ironCodec(config.passwords);
-  const engine: SessionEngine = new SessionEngine(config, store, signer(config.passwords));
+  const engine: SessionEngine = new SessionEngine(config, store, signer(config.passwords), codec);
   const context: StoreContext = {
     seal: codec.seal,
     unseal: codec.unseal,
@@ -65,3 +66,22 @@ export function frozenClock() {
   });
   return { advance: (seconds: number) => vi.setSystemTime(Date.now() + seconds * 1000) };
 }
+
+const encoder = new TextEncoder();
+
+/**
+ * A `<payload>.<id>.<mac>` token signed the way src/codec/signer.ts signs, with a secret an
+ * attacker knows: for forging tests.
+ */
+export async function forgeToken(payload: string, id: string, secret: string): Promise<string> {
+  const hmacKey = (raw: BufferSource) => crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const derived = await crypto.subtle.sign("HMAC", await hmacKey(encoder.encode(secret)), encoder.encode("next-session-kit/signed-cookie/v1"));
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(derived), encoder.encode(`${payload}.${id}`));
+  return `${payload}.${id}.${bytesToBase64url(new Uint8Array(mac))}`;
+}
+
+/** Secrets anyone can compute: what a plain object's inherited members stringify to. */
+export const INHERITED_IDS = ["constructor", "__proto__", "toString", "hasOwnProperty"].map((id) => ({
+  id,
+  secret: String((Object.prototype as unknown as Record<string, unknown>)[id] ?? Object.prototype),
+}));

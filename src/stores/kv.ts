@@ -1,0 +1,55 @@
+/**
+ * Sessions in Vercel KV / Upstash Redis over its REST API (fetch only: runs on the Edge runtime
+ * too, so the proxy can use it in `middleware.ts`). The cookie carries only a signed id; the
+ * store keeps SHA-256 digests of ids, one hash per session (see redis-common/).
+ */
+import { SessionConfigError } from "../errors.js";
+import { scriptedStore, type RedisFamilyOptions } from "./redis-common/store.js";
+import type { SessionStore } from "./types.js";
+
+/** What kvStore needs of a client: `Redis` from @upstash/redis, or @vercel/kv's `kv`/`createClient()`. */
+export interface KvClient {
+  eval(script: string, keys: string[], args: string[]): Promise<unknown>;
+  evalsha(sha: string, keys: string[], args: string[]): Promise<unknown>;
+}
+
+export interface KvStoreOptions extends RedisFamilyOptions {
+  /**
+   * Default: `kv` from @vercel/kv, configured by KV_REST_API_URL and KV_REST_API_TOKEN. Pass
+   * `new Redis({ url, token })` from @upstash/redis to use Upstash directly (then @vercel/kv
+   * is never loaded).
+   */
+  client?: KvClient;
+}
+
+/** Both variables @vercel/kv reads; without them every request would fail, so say so at startup. */
+function assertKvEnvironment(): void {
+  const env = globalThis.process?.env;
+  const missing = [["KV_REST_API_URL", env?.KV_REST_API_URL], ["KV_REST_API_TOKEN", env?.KV_REST_API_TOKEN]].filter(([, value]) => !value).map(([name]) => name);
+  if (missing.length === 0) return;
+  throw new SessionConfigError(
+    `next-session-kit: kvStore() without a client needs the environment variables KV_REST_API_URL and KV_REST_API_TOKEN (missing: ${missing.join(", ")}). ` +
+      `On Vercel, connect an Upstash Redis (KV) store to the project and run \`vercel env pull\` for local development; elsewhere set both to your database's REST URL and token, ` +
+      `or pass a client: kvStore({ client: new Redis({ url, token }) }) with Redis from @upstash/redis.`,
+    { missing: true },
+  );
+}
+
+/** A server-side store on Vercel KV or Upstash Redis: revocable, listable, no size limit. */
+export function kvStore(options: KvStoreOptions = {}): SessionStore {
+  const given = options.client;
+  let client: Promise<KvClient> | undefined = given && Promise.resolve(given);
+  // Loaded on first use only, so apps that pass an @upstash/redis client need no @vercel/kv.
+  const connect = () => (client ??= import("@vercel/kv").then((module) => module.kv));
+  const store = scriptedStore("kvStore", {
+    evalsha: async (sha, keys, args) => (await connect()).evalsha(sha, keys, args),
+    eval: async (source, keys, args) => (await connect()).eval(source, keys, args),
+  }, options);
+  return {
+    ...store,
+    init(context) {
+      if (!given) assertKvEnvironment();
+      store.init?.(context);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * A session record as Redis hash fields: one `d:<key>` field (JSON value) per data key, so an
+ * update writes only the keys that changed and two requests changing different keys both
+ * persist (no lost updates). Meta fields have no `d:` and cannot collide with data keys.
+ */
+import type { SessionRecord } from "../types.js";
+
+/** The hash field holding data key `key`. */
+export const dataField = (key: string) => `d:${key}`;
+
+/** `[field, JSON value, …]` for `keys` of `record`. */
+export function dataPairs(record: SessionRecord, keys: Iterable<string>): string[] {
+  return [...keys].flatMap((key) => [dataField(key), JSON.stringify(record.data[key])]);
+}
+
+/**
+ * Strips the "~" every script puts in front of the strings it returns (see scripts.ts).
+ * Throws on anything else: a reply this library did not write.
+ */
+export function untag(reply: unknown): string[] {
+  if (!Array.isArray(reply)) throw new TypeError("unexpected reply");
+  return reply.map((item) => {
+    if (typeof item !== "string" || !item.startsWith("~")) throw new TypeError("unexpected reply");
+    return item.slice(1);
+  });
+}
+
+const time = (value: string | undefined): number => {
+  const parsed = Number(value);
+  if (value === undefined || !Number.isFinite(parsed)) throw new TypeError("session hash without times");
+  return parsed;
+};
+
+/** The record from a flat HGETALL reply; undefined when the hash does not exist. Throws when unreadable. */
+export function fromHash(reply: unknown): SessionRecord | undefined {
+  const items = untag(reply);
+  if (items.length === 0) return undefined;
+  const fields = new Map<string, string>();
+  for (let i = 0; i + 1 < items.length; i += 2) fields.set(items[i]!, items[i + 1]!);
+  const data: Record<string, unknown> = {};
+  for (const [name, value] of fields) if (name.startsWith("d:")) data[name.slice(2)] = JSON.parse(value);
+  return { data, createdAt: time(fields.get("c")), lastSeenAt: time(fields.get("s")), expiresAt: time(fields.get("e")) };
+}

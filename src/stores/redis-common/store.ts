@@ -1,0 +1,141 @@
+/**
+ * The session store shared by `kvStore()` and `redisStore()`: all logic lives here and in the
+ * Lua scripts, written against two commands (EVALSHA, EVAL) that every client can send, so
+ * the two public stores are thin adapters and behave identically (and share the data layout:
+ * an Upstash database can be read through REST and TCP alike).
+ *
+ * Round trips: load (with the idle extension when due), save, update, touch, delete and renew
+ * are one script each; listSessions/revokeSessions run one script per bucket, concurrently.
+ */
+import { hashSessionId, newSessionId } from "../../codec/session-id.js";
+import type { SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "../types.js";
+import { bounded, DEFAULT_TIMEOUT_MS } from "./bounded.js";
+import { dataField, dataPairs, fromHash, untag } from "./fields.js";
+import { layout } from "./layout.js";
+import type { LuaScript, ScriptCommands } from "./lua-script.js";
+import { DELETE, LIST, LOAD, RENEW, REVOKE, SAVE, TOUCH, UPDATE } from "./scripts.js";
+
+/** Options common to the Redis-backed stores. */
+export interface RedisFamilyOptions {
+  /** Start of every key this store writes (default `"nsk:"`); no braces (Cluster hash tags). */
+  prefix?: string;
+  /** Deadline of each store call in milliseconds (default 2000); then `SessionStoreError`. */
+  timeoutMs?: number;
+}
+
+/** A server-side store on any Redis that runs Lua; `name` appears in error messages. */
+export function scriptedStore(name: string, commands: ScriptCommands, options: RedisFamilyOptions = {}): SessionStore {
+  const keys = layout(options.prefix ?? "nsk:");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let context: Pick<StoreContext, "userKey" | "report"> = { userKey: "userId", report: () => {} };
+
+  const call = <T>(operation: string, work: () => Promise<T>) => bounded(name, operation, timeoutMs, work);
+  const run = (script: LuaScript, scriptKeys: string[], args: string[]) => script.run(commands, scriptKeys, args);
+
+  /** The key, index base and index member of a session id. */
+  const locate = async (id: string) => {
+    const hash = await hashSessionId(id);
+    const bucket = keys.bucketOf(hash);
+    return { hash, bucket, key: keys.sessionBase(bucket) + hash, base: keys.indexBase(bucket) };
+  };
+  /** The digest the user index is keyed by; "" when the session names no user. */
+  const userOf = async (record: SessionRecord) => {
+    const user = record.data[context.userKey];
+    return typeof user === "string" ? hashSessionId(user) : "";
+  };
+  /** A fresh id whose hash falls in `bucket`, so a renewal stays in one Cluster slot. */
+  const newIdIn = async (bucket: string) => {
+    for (;;) {
+      const id = newSessionId();
+      const hash = await hashSessionId(id);
+      if (keys.bucketOf(hash) === bucket) return { id, hash, key: keys.sessionBase(bucket) + hash };
+    }
+  };
+  /** What update() does to the user index: a new digest, "" for none, "=" to keep the stored one. */
+  const userChange = (record: SessionRecord, changes: SessionChanges) => {
+    if (changes.set.includes(context.userKey)) return userOf(record);
+    return changes.cleared || changes.unset.includes(context.userKey) ? "" : "=";
+  };
+  const created = async (record: SessionRecord) => [
+    String(record.createdAt),
+    String(record.lastSeenAt),
+    String(record.expiresAt),
+    await userOf(record),
+  ];
+  /** Runs a per-bucket script of one user's index in every bucket, concurrently. */
+  const everyBucket = async (userId: string, script: LuaScript, extra: string[]) => {
+    const user = await hashSessionId(userId);
+    const now = String(Date.now());
+    return Promise.all(keys.buckets.map((bucket) => run(script, [keys.indexBase(bucket) + user], [keys.sessionBase(bucket), user, now, ...extra])));
+  };
+
+  return {
+    serverSide: true,
+    init(given) {
+      context = given;
+    },
+    load: (id, touch?: TouchRequest) =>
+      call("load the session", async () => {
+        const { hash, key, base } = await locate(id);
+        const due = touch ? [touch.dueBefore, touch.idleMs, touch.absoluteMs].map(String) : ["", "", ""];
+        const reply = await run(LOAD, [key], [base, hash, String(touch?.now ?? Date.now()), ...due]);
+        try {
+          return fromHash(reply);
+        } catch {
+          context.report({ type: "invalid-record", reason: "unreadable session hash" });
+          return undefined;
+        }
+      }),
+    save: (record) =>
+      call("save the session", async () => {
+        const id = newSessionId();
+        const { hash, key, base } = await locate(id);
+        await run(SAVE, [key], [base, hash, String(Date.now()), ...(await created(record)), ...dataPairs(record, Object.keys(record.data))]);
+        return id;
+      }),
+    update: (id, record, changes) =>
+      call("update the session", async () => {
+        const { hash, key, base } = await locate(id);
+        const removed = changes.unset.map(dataField);
+        const args = [base, hash, String(Date.now()), String(record.lastSeenAt), String(record.expiresAt), changes.cleared ? "1" : "0"];
+        args.push(await userChange(record, changes), String(removed.length), ...removed, ...dataPairs(record, changes.set));
+        return Number(await run(UPDATE, [key], args)) === 1 ? id : undefined;
+      }),
+    touch: (id, record) =>
+      call("extend the session", async () => {
+        const { hash, key, base } = await locate(id);
+        const args = [base, hash, String(Date.now()), String(record.lastSeenAt), String(record.expiresAt)];
+        return Number(await run(TOUCH, [key], args)) === 1 ? id : undefined;
+      }),
+    delete: (id) =>
+      call("delete the session", async () => {
+        const { hash, key, base } = await locate(id);
+        await run(DELETE, [key], [base, hash]);
+      }),
+    renew: (id, record) =>
+      call("renew the session", async () => {
+        const old = await locate(id);
+        const fresh = await newIdIn(old.bucket);
+        const args = [old.base, fresh.hash, String(Date.now()), ...(await created(record)), old.hash, ...dataPairs(record, Object.keys(record.data))];
+        await run(RENEW, [old.key, fresh.key], args);
+        return fresh.id;
+      }),
+    listSessions: (userId) =>
+      call("list a user's sessions", async () => {
+        const replies = await everyBucket(userId, LIST, []);
+        const sessions: SessionInfo[] = [];
+        for (const items of replies.map(untag)) {
+          for (let i = 0; i + 3 < items.length; i += 4) {
+            sessions.push({ handle: items[i]!, createdAt: Number(items[i + 1]), lastSeenAt: Number(items[i + 2]), expiresAt: Number(items[i + 3]) });
+          }
+        }
+        return sessions;
+      }),
+    revokeSessions: (userId, except) =>
+      call("revoke a user's sessions", async () => {
+        const keep = await Promise.all(except.map(hashSessionId));
+        const counts = await everyBucket(userId, REVOKE, keep);
+        return counts.reduce<number>((sum, count) => sum + Number(count), 0);
+      }),
+  };
+}

@@ -1,0 +1,3 @@
+import { describeAppFlows } from "./app-flows.js";
+
+describeAppFlows("cookie store", () => ({}));

@@ -1,0 +1,78 @@
+/**
+ * A browser without JavaScript, over fetch: a cookie jar that honours Set-Cookie (including
+ * removal), manual redirects, and form submission the way a no-JS browser posts a Server
+ * Action form (every hidden input of the form plus the fields typed in).
+ */
+import { parseSetCookie, type SetCookie } from "cookie";
+
+export interface Exchange {
+  status: number;
+  headers: Headers;
+  body: string;
+  /** The Set-Cookie headers of this response, parsed. */
+  setCookies: SetCookie[];
+}
+
+const decode = (text: string) =>
+  text.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+export class HttpClient {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  /** One request, no redirect following; the jar is updated from the response. */
+  async request(path: string, init: RequestInit = {}): Promise<Exchange> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size && !headers.has("cookie")) headers.set("cookie", this.cookieHeader());
+    const response = await fetch(new URL(path, this.base), { ...init, headers, redirect: "manual" });
+    const setCookies = response.headers.getSetCookie().map((line) => parseSetCookie(line));
+    for (const cookie of setCookies) {
+      if (cookie.maxAge === 0 || !cookie.value || (cookie.expires && cookie.expires.getTime() <= Date.now())) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    return { status: response.status, headers: response.headers, body: await response.text(), setCookies };
+  }
+
+  /** GET, following redirects like a browser; returns the final exchange and the path taken. */
+  async get(path: string, headers: HeadersInit = {}): Promise<Exchange & { path: string }> {
+    let current = path;
+    for (let hops = 0; hops < 10; hops++) {
+      const exchange = await this.request(current, { headers });
+      const location = exchange.headers.get("location");
+      if (exchange.status < 300 || exchange.status >= 400 || !location) return { ...exchange, path: current };
+      const next = new URL(location, new URL(current, this.base));
+      current = next.pathname + next.search;
+    }
+    throw new Error(`too many redirects from ${path}`);
+  }
+
+  /**
+   * Submits a form (by index, or the first whose HTML contains `which`) of the page at `path`
+   * without JavaScript: what a browser does
+   * before hydration. Returns the response to the POST (redirects not followed).
+   */
+  async submit(path: string, fields: Record<string, string>, which: number | string = 0): Promise<Exchange> {
+    const page = await this.get(path);
+    const forms = [...page.body.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/g)];
+    const form = typeof which === "number" ? forms[which] : forms.find((f) => f[0].includes(which));
+    if (!form) throw new Error(`no form ${JSON.stringify(which)} on ${path}`);
+    const body = new FormData();
+    for (const input of form[1]!.matchAll(/<input\b[^>]*>/g)) {
+      const name = /\bname="([^"]*)"/.exec(input[0])?.[1];
+      const value = /\bvalue="([^"]*)"/.exec(input[0])?.[1] ?? "";
+      if (name && /type="hidden"/.test(input[0])) body.append(decode(name), decode(value));
+    }
+    for (const [name, value] of Object.entries(fields)) body.set(name, value);
+    return this.request(page.path, { method: "POST", body });
+  }
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+}
+
+/** The text of the element with `data-testid`, or undefined. */
+export function testId(html: string, id: string): string | undefined {
+  const match = new RegExp(`data-testid="${id}"[^>]*>([\\s\\S]*?)</`).exec(html);
+  return match ? decode(match[1]!.replace(/<!-- -->/g, "")) : undefined;
+}

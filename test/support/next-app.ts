@@ -1,0 +1,100 @@
+/**
+ * Real `next build` + `next start` of a test app. The build runs once per test run (a lock
+ * directory makes parallel test files wait for the first one); each test file starts its own
+ * server on a free port with its own environment (store, timeouts), and stops it.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const nextBin = (appDir: string) => createRequire(join(appDir, "package.json")).resolve("next/dist/bin/next");
+
+/** The password test apps run with (tests seal and forge cookies with it). */
+export const TEST_PASSWORD = "test-password-that-is-at-least-32-characters-long";
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Builds `appDir` once per test run (the run id comes from test/global-setup.ts). */
+export async function ensureBuilt(appDir = join(ROOT, "app-example")): Promise<void> {
+  const runId = inject("runId");
+  const marker = join(appDir, ".next", "nsk-test-run");
+  const lock = join(appDir, ".nsk-build-lock");
+  const built = () => existsSync(marker) && readFileSync(marker, "utf8") === runId;
+  while (!built()) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      await sleep(500);
+      continue;
+    }
+    try {
+      if (!built()) build(appDir, runId, marker);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+function build(appDir: string, runId: string, marker: string): void {
+  const result = spawnSync(process.execPath, [nextBin(appDir), "build", appDir], {
+    cwd: appDir,
+    env: { ...process.env, NODE_ENV: "production", SESSION_PASSWORD: TEST_PASSWORD, NEXT_TELEMETRY_DISABLED: "1" },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`next build ${appDir} failed:\n${result.stdout}\n${result.stderr}`);
+  writeFileSync(marker, runId);
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  /** Everything the server printed so far (tests assert no ids or data leak into logs). */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `next start` on a free port with `env` added; resolves once it answers HTTP. */
+export async function startApp(env: Record<string, string | undefined> = {}, appDir = join(ROOT, "app-example")): Promise<RunningApp> {
+  await ensureBuilt(appDir);
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [nextBin(appDir), "start", appDir, "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: appDir,
+    env: { ...process.env, NODE_ENV: "production", SESSION_PASSWORD: TEST_PASSWORD, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill("SIGTERM");
+    await new Promise((done) => child.once("exit", done));
+  };
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`next start exited early:\n${output}`);
+    try {
+      await fetch(`${url}/favicon.ico`, { signal: AbortSignal.timeout(1000) });
+      return { url, port, logs: () => output, stop };
+    } catch {
+      await sleep(100);
+    }
+  }
+  await stop();
+  throw new Error(`next start did not answer on ${url}:\n${output}`);
+}

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { resolveConfig, type SessionOptions } from "../../src/config.js";
+import { SessionConfigError } from "../../src/errors.js";
+import { PASSWORD } from "./kit.js";
+
+// `server-only` throws outside the react-server condition; swap in its react-server build
+// (an empty module) so createSessions itself can be imported and tested here.
+vi.mock("server-only", () => ({}));
+
+const resolve = (options: Record<string, unknown>) => resolveConfig({ password: PASSWORD, ...options } as SessionOptions<never>);
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe("invalid configuration throws SessionConfigError naming the fix", () => {
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ["missing password", { password: undefined }, /password.*missing.*SESSION_PASSWORD.*32 characters/s],
+    ["short password", { password: "x".repeat(31) }, /at least 32 characters \(got 31\).*openssl rand/s],
+    ["non-string password", { password: 42 }, /must be a string or a map/],
+    ["short secret in a map", { password: { 2: "short", 1: PASSWORD } }, /password 2 must be a string of at least 32 characters/],
+    ['map id "a"', { password: { a: PASSWORD } }, /ids must be positive integers \(got "a"\)/],
+    ['map id "1.5"', { password: { "1.5": PASSWORD } }, /ids must be positive integers \(got "1\.5"\)/],
+    ['map id "0"', { password: { 0: PASSWORD } }, /ids must be positive integers \(got "0"\)/],
+    ["empty map", { password: {} }, /map is empty: give at least one entry/],
+    ["absoluteTimeout < idleTimeout", { idleTimeout: 600, absoluteTimeout: 300 }, /`absoluteTimeout` \(300s\) must be at least `idleTimeout` \(600s\)/],
+    ["non-integer timeout", { idleTimeout: 1.5 }, /`idleTimeout` must be a positive whole number of seconds/],
+    ["unknown top-level key", { pasword: PASSWORD }, /unknown option pasword\. Known options: password, store/],
+    ["unknown cookie key", { cookie: { sameside: "lax" } }, /unknown option cookie\.sameside\. Known options: name, domain/],
+    ["unknown renewal key", { renewal: { policy: "on-every-request", maxAge: 5 } }, /unknown option renewal\.maxAge\. Known options: policy, updateAge/],
+    ["unknown key with on-state-change", { renewal: { policy: "on-state-change", updateAge: 60 } }, /unknown option renewal\.updateAge/],
+    ["unknown renewal policy", { renewal: { policy: "sometimes" } }, /`renewal.policy` must be "on-every-request" or "on-state-change"/],
+    ["cookie name with a space", { cookie: { name: "my session" } }, /cookie name "my session" is not a valid cookie name: use letters, digits/],
+    ["cookie name with ;", { cookie: { name: "a;b" } }, /"a;b" is not a valid cookie name.*no spaces, "=", ";"/],
+    ["cookie name with =", { cookie: { name: "a=b" } }, /"a=b" is not a valid cookie name/],
+    ["cookie.maxAge", { cookie: { maxAge: 60 } }, /unknown option cookie\.maxAge.*Max-Age and Expires follow the session.*idleTimeout.*lifecycle: "browser"/s],
+    ["__Host- without secure", { cookie: { name: "__Host-session", secure: false } }, /`__Host-` cookie requires `secure: true`/],
+    ["__Host- with path", { cookie: { name: "__Host-session", secure: true, path: "/app" } }, /`__Host-` cookie requires `path: "\/"`/],
+    ["__Host- with domain", { cookie: { name: "__Host-session", secure: true, domain: "example.com" } }, /`__Host-` cookie must not set `domain`/],
+    ["__Secure- without secure", { cookie: { name: "__Secure-session", secure: false } }, /`__Secure-` cookie requires `secure: true`/],
+    ["sameSite none without secure", { cookie: { sameSite: "none", secure: false } }, /sameSite: "none"` requires `secure: true`/],
+    ["relative path", { cookie: { path: "app" } }, /`cookie.path` must start with "\/"/],
+    ["unknown contentSecurity", { cookie: { contentSecurity: "encrypted" } }, /contentSecurity` must be "private" or "signed"/],
+    ["unknown lifecycle", { lifecycle: "session" }, /`lifecycle` must be "persistent" or "browser"/],
+    ["updateAge = idleTimeout", { idleTimeout: 600, renewal: { policy: "on-every-request", updateAge: 600 } }, /`renewal.updateAge` \(600s\) must be shorter than `idleTimeout` \(600s\)/],
+    ["updateAge > idleTimeout", { idleTimeout: 600, renewal: { policy: "on-every-request", updateAge: 601 } }, /must be shorter than `idleTimeout`/],
+    ["schema that is not Standard Schema", { schema: { parse: () => ({}) } }, /`schema` must be a Standard Schema validator.*~standard\.validate/s],
+    ["onEvent that is not a function", { onEvent: "log" }, /`onEvent` must be a function/],
+    ["empty userKey", { userKey: "" }, /`userKey` must be a non-empty string/],
+  ])("%s", (_name, options, message) => {
+    expect(() => resolve(options)).toThrow(SessionConfigError);
+    expect(() => resolve(options)).toThrow(message);
+  });
+
+  it("marks only a merely missing password as missing (the one thing a build may lack)", () => {
+    const errorOf = (options: Record<string, unknown>) => {
+      try {
+        resolve(options);
+      } catch (error) {
+        return error as SessionConfigError;
+      }
+      throw new Error("no error");
+    };
+    expect(errorOf({ password: undefined }).missing).toBe(true);
+    expect(errorOf({ password: "" }).missing).toBe(true);
+    expect(errorOf({ password: "short" }).missing).toBe(false);
+  });
+});
+
+describe("defaults", () => {
+  it("are the secure choices", () => {
+    const config = resolve({});
+    expect(config.cookieName).toBe("session");
+    expect(config.cookie).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/", domain: undefined });
+    expect(config.contentSecurity).toBe("private");
+    expect(config.lifecycle).toBe("persistent");
+    expect(config.passwords).toEqual({ 1: PASSWORD });
+  });
+
+  it.each([
+    ["test", false],
+    ["development", false],
+    ["production", true],
+  ])("secure under NODE_ENV=%s is %s", (env, secure) => {
+    vi.stubEnv("NODE_ENV", env);
+    expect(resolve({}).cookie.secure).toBe(secure);
+  });
+
+  it("accepts a valid __Host- cookie and a password map", () => {
+    const config = resolve({ password: { 2: "n".repeat(32), 1: PASSWORD }, cookie: { name: "__Host-s", secure: true } });
+    expect(config.cookieName).toBe("__Host-s");
+    expect(config.passwords).toEqual({ 2: "n".repeat(32), 1: PASSWORD });
+  });
+
+  it("derives times in milliseconds and leaves updateAge out for on-state-change", () => {
+    expect(resolve({ idleTimeout: 600, absoluteTimeout: 900, renewal: { policy: "on-every-request", updateAge: 60 } })).toMatchObject({
+      idleMs: 600_000,
+      absoluteMs: 900_000,
+      updateAgeMs: 60_000,
+    });
+    expect(resolve({ renewal: { policy: "on-state-change" } }).updateAgeMs).toBeUndefined();
+  });
+});
+
+describe("createSessions during `next build`", () => {
+  const create = async (password: unknown) => {
+    const { createSessions } = await import("../../src/index.js");
+    return createSessions({ password: password as string });
+  };
+
+  it("defers a missing password to the first use, with the same error", async () => {
+    vi.stubEnv("NEXT_PHASE", "phase-production-build");
+    const sessions = await create(undefined);
+    await expect(sessions.listSessions("u1")).rejects.toThrow(SessionConfigError);
+    await expect(sessions.listSessions("u1")).rejects.toThrow(/`password` option is missing/);
+  });
+
+  it("still fails at once on a short password", async () => {
+    vi.stubEnv("NEXT_PHASE", "phase-production-build");
+    await expect(create("short")).rejects.toThrow(/at least 32 characters/);
+  });
+
+  it("fails at once on a missing password outside the build", async () => {
+    await expect(create(undefined)).rejects.toThrow(SessionConfigError);
+  });
+});

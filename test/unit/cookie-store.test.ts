@@ -1,0 +1,192 @@
+import { sealData } from "iron-session";
+import { describe, expect, it } from "vitest";
+import { base64urlToText, textToBase64url } from "../../src/codec/base64url.js";
+import { SessionTooLargeError } from "../../src/errors.js";
+import { TestJar } from "./jar.js";
+import { forgeToken, frozenClock, INHERITED_IDS, OTHER_PASSWORD, PASSWORD, setup } from "./kit.js";
+
+const clock = frozenClock();
+const signed = { cookie: { contentSecurity: "signed" as const } };
+
+/** `n` characters of varied data. */
+const noise = (n: number) => Array.from({ length: n }, (_, i) => "abcdefghijklmnopqrstuvwxyz0123456789"[(i * 7919) % 36]).join("");
+
+/** Changes the middle character of a string to another of the same kind. */
+function flip(text: string): string {
+  const index = Math.floor(text.length / 2);
+  const char = text[index]!;
+  const other = /\d/.test(char) ? String((Number(char) + 1) % 10) : char === "A" ? "B" : "A";
+  return text.slice(0, index) + other + text.slice(index + 1);
+}
+
+/** The seal of a fresh session holding `{ userId: "u1" }` made by `options`' app. */
+async function sealOf(options: Parameters<typeof setup>[0] = {}): Promise<string> {
+  return (await setup(options).seed({ userId: "u1" })).get("session")!;
+}
+
+describe("cookie store round trip", () => {
+  it("seals data and metadata into the cookie, readable by the next request", async () => {
+    const { open, seed } = setup();
+    const jar = await seed({ userId: "u1", cart: ["a"] });
+    expect(jar.get("session")).toMatch(/^Fe26\.2\*1\*/);
+    expect(jar.get("session")).not.toContain("u1");
+    const { session, stale } = await open(jar);
+    expect(stale).toBe(false);
+    expect(session).toMatchObject({ isNew: false, id: undefined, createdAt: Date.now(), lastSeenAt: Date.now() });
+    expect(session.data).toEqual({ userId: "u1", cart: ["a"] });
+  });
+});
+
+describe("a bad cookie gives a new session and a report, never an exception", () => {
+  const fields = ["prefix", "password id", "encryption salt", "iv", "ciphertext", "expiration", "hmac salt", "hmac"];
+
+  it.each(fields.map((field, index) => ({ field, index })))("tampered $field", async ({ field, index }) => {
+    const parts = (await sealOf()).split("*");
+    parts[index] = flip(parts[index]!);
+    await expectRejected(parts.join("*"), field === "password id" ? "unknown-password" : "invalid");
+  });
+
+  it.each<[string, () => Promise<string>, string]>([
+    ["truncated", async () => (await sealOf()).slice(0, 120), "invalid"],
+    ["foreign (another app's iron-session seal)", () => sealData({ userId: "u1" }, { password: OTHER_PASSWORD }), "invalid"],
+    ["sealed under an unknown password id", () => sealOf({ password: { 7: OTHER_PASSWORD } }), "unknown-password"],
+    ["random garbage", async () => "q8Jz0-garbage-%%-not*a*seal", "invalid"],
+    ["a JSON blob", async () => JSON.stringify({ userId: "admin" }), "invalid"],
+    ["a signed-content cookie read by a private app", () => sealOf(signed), "invalid"],
+    [
+      "an expired seal",
+      async () => {
+        const seal = await sealOf({ idleTimeout: 600 });
+        clock.advance(600 + 61); // past the seal's expiration and iron's 60 s skew
+        return seal;
+      },
+      "expired",
+    ],
+  ])("%s", async (_name, make, reason) => {
+    await expectRejected(await make(), reason);
+  });
+
+  it("a private seal read by a signed-content app", async () => {
+    await expectRejected(await sealOf(), "invalid", signed);
+  });
+
+  it("an empty cookie counts as no cookie: nothing to report or purge", async () => {
+    const { open, events } = setup();
+    const { session, stale } = await open(new TestJar({ session: "" }));
+    expect(session.isNew).toBe(true);
+    expect(stale).toBe(false);
+    expect(events).toEqual([]);
+  });
+
+  async function expectRejected(value: string, reason: string, options: Parameters<typeof setup>[0] = {}) {
+    const { open, events } = setup(options);
+    const jar = new TestJar({ session: value });
+    const { session, stale, purge } = await open(jar);
+    expect(session.isNew).toBe(true);
+    expect(session.data).toEqual({});
+    expect(stale).toBe(true);
+    expect(events).toEqual([{ type: "invalid-cookie", reason }]);
+    await purge();
+    expect(jar.removed).toEqual(["session"]);
+  }
+});
+
+describe("password rotation", () => {
+  it("opens a cookie of an older password and re-seals with the newest id on save", async () => {
+    const jar = await setup({ password: { 1: PASSWORD } }).seed({ userId: "u1" });
+    const { open } = setup({ password: { 2: OTHER_PASSWORD, 1: PASSWORD } });
+    const { session } = await open(jar);
+    expect(session.get("userId")).toBe("u1");
+    session.set("role", "admin");
+    await session.save();
+    expect(jar.written("session")!.value).toMatch(/^Fe26\.2\*2\*/);
+    expect((await open(jar.next())).session.data).toEqual({ userId: "u1", role: "admin" });
+  });
+
+  it("rejects a cookie whose password was removed, as unknown-password", async () => {
+    const jar = await setup({ password: { 1: PASSWORD } }).seed({ userId: "u1" });
+    const { open, events } = setup({ password: { 2: OTHER_PASSWORD } });
+    expect((await open(jar)).session.isNew).toBe(true);
+    expect(events).toEqual([{ type: "invalid-cookie", reason: "unknown-password" }]);
+  });
+});
+
+describe("moving from iron-session", () => {
+  it("opens a plain iron-session cookie sealed with the same password", async () => {
+    const jar = new TestJar({ session: await sealData({ userId: "u1" }, { password: PASSWORD }) });
+    const { session } = await setup().open(jar);
+    expect(session.isNew).toBe(false);
+    expect(session.data).toEqual({ userId: "u1" });
+  });
+});
+
+describe("chunking", () => {
+  it("splits a large session across session.0, session.1… and reads it back", async () => {
+    const { open, seed } = setup();
+    const jar = await seed({ blob: noise(6000) });
+    expect([...jar.cookies.keys()]).toEqual(["session.0", "session.1", "session.2"]);
+    expect((await open(jar)).session.get("blob")).toBe(noise(6000));
+  });
+
+  it("expires stale chunks when the session shrinks, and the whole-name cookie when it grows", async () => {
+    const { open, seed } = setup();
+    const small = await seed({ userId: "u1" });
+    const jar = await seed({ blob: noise(6000) }, small);
+    expect([...jar.cookies.keys()]).toEqual(["session.0", "session.1", "session.2"]);
+
+    const { session } = await open(jar);
+    session.unset("blob");
+    await session.save();
+    expect(jar.removed).toEqual(["session.0", "session.1", "session.2"]);
+    expect([...jar.next().cookies.keys()]).toEqual(["session"]);
+    expect((await open(jar.next())).session.data).toEqual({ userId: "u1" });
+  });
+
+  it("refuses a session beyond the limit with SessionTooLargeError suggesting a server-side store", async () => {
+    const { open } = setup();
+    const jar = new TestJar();
+    const { session } = await open(jar);
+    session.set("blob", noise(20_000));
+    await expect(session.save()).rejects.toThrow(SessionTooLargeError);
+    await expect(session.save()).rejects.toThrow(/limit is 4 .*server-side store \(kvStore\(\) or redisStore\(\)\)/);
+    expect(jar.writes).toEqual([]);
+  });
+
+  it("destroy expires every chunk with the cookie's Path, Domain, Secure and SameSite", async () => {
+    const cookie = { path: "/app", domain: "example.com", secure: true, sameSite: "strict" as const };
+    const { open, seed } = setup({ cookie });
+    const jar = await seed({ blob: noise(6000) });
+    const { session } = await open(jar);
+    await session.destroy();
+    expect(jar.writes).toEqual(
+      ["session.0", "session.1", "session.2"].map((name) => ({ name, value: "", attributes: { ...cookie, httpOnly: true, maxAge: 0 } })),
+    );
+    expect((await open(jar.next())).session.isNew).toBe(true);
+  });
+});
+
+describe('contentSecurity: "signed"', () => {
+  it("round-trips, and the client can read (not change) the data", async () => {
+    const { open, seed } = setup(signed);
+    const jar = await seed({ userId: "u1" });
+    const [payload] = jar.get("session")!.split(".");
+    expect(base64urlToText(payload!)).toContain('"userId":"u1"');
+    expect((await open(jar)).session.data).toEqual({ userId: "u1" });
+  });
+
+  it("rejects a cookie whose data was changed", async () => {
+    const { open, seed, events } = setup(signed);
+    const [payload, ...rest] = (await seed({ userId: "u1" })).get("session")!.split(".");
+    const forged = textToBase64url(base64urlToText(payload!)!.replace('"u1"', '"admin"'));
+    const { session } = await open(new TestJar({ session: [forged, ...rest].join(".") }));
+    expect(session.isNew).toBe(true);
+    expect(events).toEqual([{ type: "invalid-cookie", reason: "invalid" }]);
+  });
+
+  it.each(INHERITED_IDS)("rejects data signed under the inherited password id $id", async ({ id, secret }) => {
+    const data = { nsk: 1, d: { userId: "admin" }, c: Date.now(), s: Date.now(), e: Date.now() + 60_000 };
+    const token = await forgeToken(textToBase64url(JSON.stringify({ v: data, e: data.e })), id, secret);
+    const { session } = await setup(signed).open(new TestJar({ session: token }));
+    expect(session.get("userId")).toBeUndefined();
+  });
+});

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { jsonProblem } from "../../src/json.js";
+
+describe("jsonProblem", () => {
+  it.each<[string, unknown]>([
+    ["strings, finite numbers, booleans and null", ["a", 0, -1.5, true, null]],
+    ["nested objects and arrays", { a: [{ b: [1, [2]] }], c: {} }],
+    ["an object without prototype", Object.assign(Object.create(null) as object, { a: 1 })],
+    ["the same object twice (not a cycle)", (() => { const shared = { a: 1 }; return { x: shared, y: [shared] }; })()],
+  ])("accepts %s", (_name, value) => {
+    expect(jsonProblem(value, "v")).toBeUndefined();
+  });
+
+  it.each<[string, unknown, string]>([
+    ["Infinity", { a: Infinity }, "v.a is Infinity (not representable in JSON: store null or a finite number)"],
+    ["a symbol", [Symbol("s")], "v[0] is a symbol (store plain data only)"],
+    ["an Error", { error: new Error("x") }, "v.error is an instance of Error (store a plain object with its fields)"],
+    ["a deep Map", { a: [{ b: new Map() }] }, "v.a[0].b is a Map (store a plain object: Object.fromEntries(map))"],
+    ["an indirect cycle", (() => { const a: Record<string, unknown> = {}; a.list = [{ back: a }]; return a; })(), "v.list[0].back is a circular reference (store a tree, not a graph)"],
+    ["a hole in an array", [1, , 3], "v[1] is undefined (use unset() to remove a key, or store null)"],
+  ])("names the path and the fix for %s", (_name, value, message) => {
+    expect(jsonProblem(value, "v")).toBe(message);
+  });
+});

@@ -1,0 +1,150 @@
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { SessionError, SessionReadOnlyError } from "../../src/errors.js";
+import { TestJar } from "./jar.js";
+import { setup } from "./kit.js";
+
+type Data = { userId?: string; role?: "admin" | "member"; cart?: string[]; notice?: string };
+
+describe("Session data", () => {
+  it("get/set/has/unset/clear/data are typed and behave", async () => {
+    const { open } = setup();
+    const { session } = await open<Data>(new TestJar());
+    expectTypeOf(session.get("cart")).toEqualTypeOf<string[] | undefined>();
+    const typeErrors = () => {
+      // @ts-expect-error: not a key of Data
+      session.get("nope");
+      // @ts-expect-error: wrong value type
+      session.set("role", "owner");
+    };
+    void typeErrors;
+
+    session.set("userId", "u1").set("cart", ["a"]);
+    expect(session.get("userId")).toBe("u1");
+    expect(session.has("cart")).toBe(true);
+    expect(session.data).toEqual({ userId: "u1", cart: ["a"] });
+    expect(Object.isFrozen(session.data)).toBe(true);
+    session.unset("cart");
+    expect(session.has("cart")).toBe(false);
+    expect(session.get("cart")).toBeUndefined();
+    session.clear();
+    expect(session.data).toEqual({});
+  });
+
+  it("round-trips through save and the next request", async () => {
+    const { open, seed } = setup();
+    const { session } = await open<Data>(await seed({ userId: "u1", cart: ["a", "b"] }));
+    expect(session.isNew).toBe(false);
+    expect(session.data).toEqual({ userId: "u1", cart: ["a", "b"] });
+    expect(session.id).toBeUndefined();
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["a Date", new Date(), /is a Date \(store a timestamp: date\.getTime\(\), or an ISO string\)/],
+    ["a Map", new Map(), /is a Map \(store a plain object: Object\.fromEntries\(map\)\)/],
+    ["a Set", new Set(), /is a Set \(store an array: \[\.\.\.set\]\)/],
+    ["a BigInt", 1n, /is a BigInt \(store it as a string: value\.toString\(\)\)/],
+    ["a function", () => 1, /is a function \(store plain data only\)/],
+    ["a class instance", new (class Cart {})(), /is an instance of Cart \(store a plain object with its fields\)/],
+    ["NaN", Number.NaN, /is NaN \(not representable in JSON: store null or a finite number\)/],
+    ["undefined", undefined, /is undefined \(use unset\(\) to remove a key, or store null\)/],
+    ["a circular object", (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })(), /\.self is a circular reference/],
+    ["a nested Date", { at: [new Date()] }, /the value\.at\[0\] is a Date/],
+  ])("set refuses %s, saying what to store instead", async (_name, value, message) => {
+    const { open } = setup();
+    const { session } = await open(new TestJar());
+    expect(() => session.set("value", value)).toThrow(SessionError);
+    expect(() => session.set("value", value)).toThrow(message);
+    expect(session.has("value")).toBe(false);
+    expect(session.status).toBe("unchanged");
+  });
+});
+
+describe("status precedence", () => {
+  it("unchanged -> changed on set", async () => {
+    const { session } = await setup().open(new TestJar());
+    expect(session.status).toBe("unchanged");
+    session.set("a", 1);
+    expect(session.status).toBe("changed");
+  });
+
+  it("set after renew stays renewed", async () => {
+    const { session } = await setup().open(new TestJar());
+    await session.renew();
+    session.set("a", 1);
+    expect(session.status).toBe("renewed");
+  });
+
+  it("nothing leaves purged: destroy then set, renew or save stays purged and writes nothing", async () => {
+    const jar = new TestJar();
+    const { session } = await setup().open(jar);
+    session.set("a", 1);
+    await session.destroy();
+    const writes = jar.writes.length;
+    session.set("b", 2);
+    await session.renew();
+    await session.save();
+    expect(session.status).toBe("purged");
+    expect(jar.writes.length).toBe(writes);
+  });
+});
+
+describe("flash", () => {
+  it("is read once: get consumes it, and the consumption is saved", async () => {
+    const { open } = setup();
+    const jar = new TestJar();
+    const first = await open<Data>(jar);
+    first.session.flash("notice", "Welcome back");
+    expect(first.session.status).toBe("changed");
+    await first.session.save();
+
+    const second = jar.next();
+    const { session } = await open<Data>(second);
+    expect(session.has("notice")).toBe(true);
+    expect(session.data.notice).toBe("Welcome back");
+    expect(session.get("notice")).toBe("Welcome back");
+    expect(session.get("notice")).toBeUndefined();
+    expect(session.has("notice")).toBe(false);
+    await session.save();
+    expect((await open<Data>(second.next())).session.has("notice")).toBe(false);
+  });
+
+  it("refuses non-JSON values like set does", async () => {
+    const { session } = await setup().open<Data>(new TestJar());
+    expect(() => session.flash("notice", new Date() as never)).toThrow(/is a Date \(store a timestamp/);
+  });
+});
+
+describe("save", () => {
+  it("is a no-op when nothing changed: no cookie is written", async () => {
+    const { open, seed } = setup();
+    const jar = await seed({ userId: "u1" });
+    const { session } = await open<Data>(jar);
+    session.get("userId");
+    await session.save();
+    expect(jar.writes).toEqual([]);
+  });
+});
+
+describe("in a read-only host (Server Component)", () => {
+  it.each(["save", "renew", "destroy"] as const)("%s throws SessionReadOnlyError pointing at where writes work", async (method) => {
+    const { open, seed } = setup();
+    const { session } = await open<Data>(await seed({ userId: "u1" }), { writable: false });
+    session.set("role", "admin");
+    const error = await session[method]().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SessionReadOnlyError);
+    expect((error as Error).message).toMatch(/Server Action.*Route Handler.*proxy/s);
+  });
+
+  it("reads work and set only changes the in-memory copy", async () => {
+    const { open, seed } = setup();
+    const jar = await seed({ userId: "u1" });
+    const { session } = await open<Data>(jar, { writable: false });
+    expect(session.get("userId")).toBe("u1");
+    expect(session.has("userId")).toBe(true);
+    session.set("role", "admin");
+    expect(session.data).toEqual({ userId: "u1", role: "admin" });
+    await expect(session.save()).rejects.toThrow(SessionReadOnlyError);
+    expect(jar.writes).toEqual([]);
+    expect((await open<Data>(jar.next())).session.data).toEqual({ userId: "u1" });
+  });
+});
