@@ -2,7 +2,9 @@
  * next-session-kit: sessions for the Next.js App Router. Configure once with
  * `createSessions()`, read and write with `await getSession()`, renew and purge in the proxy.
  */
-import { ironCodec, type IronCodec } from "./codec/iron.js";
+import { ironCodec, type IronCodec, type PasswordMap } from "./codec/iron.js";
+import { ironCodecNode } from "./codec/iron-node.js";
+import { cachedUnseal } from "./codec/seal-cache.js";
 import { signedCodec } from "./codec/signed.js";
 import { hashSessionId } from "./codec/session-id.js";
 import { signer } from "./codec/signer.js";
@@ -57,10 +59,19 @@ function storeContext(config: SessionConfig, codec: IronCodec, engine: () => Ses
   return { seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, report };
 }
 
+/**
+ * Iron seals: on Node through `node:crypto` (an order of magnitude faster than Web Crypto for
+ * one seal), elsewhere through iron-session; either way behind a cache of verified seals, since
+ * the same cookie arrives on every request until it changes.
+ */
+function sealCodec(passwords: PasswordMap): IronCodec {
+  return cachedUnseal(ironCodecNode(passwords) ?? ironCodec(passwords));
+}
+
 function build(options: SessionOptions<never>): SessionEngine {
   const config = resolveConfig(options);
   const store: SessionStore = options.store ?? cookieStore();
-  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : ironCodec(config.passwords);
+  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords);
   let engine: SessionEngine | undefined;
   store.init?.(storeContext(config, codec, () => engine!));
   engine = new SessionEngine(config, store, signer(config.passwords), codec);

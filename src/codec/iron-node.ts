@@ -9,7 +9,6 @@
  * salts are 64 hex characters used as text (not decoded) for PBKDF2-SHA1, binary fields are
  * base64url without padding, and the HMAC covers everything before `*<hmacSalt>`.
  */
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, pbkdf2Sync, randomFillSync, timingSafeEqual } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { UnsealResult } from "../stores/types.js";
 import type { IronCodec, PasswordMap } from "./iron.js";
@@ -31,8 +30,20 @@ const UNKNOWN_PASSWORD: UnsealResult = Object.freeze({ ok: false, reason: "unkno
 
 /** Non-fatal and BOM-stripping, like the TextDecoder iron-webcrypto decodes with. */
 const utf8 = new TextDecoder();
+type NodeCrypto = typeof import("node:crypto");
+
+/**
+ * `node:crypto` through `process.getBuiltinModule`, never a static import: this module is part
+ * of the proxy's bundle, which must load on the Edge runtime too (where this returns undefined).
+ */
+function loadNodeCrypto(): NodeCrypto | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
+}
+
+let nodeCrypto: NodeCrypto;
 /** Both salts and the IV of one seal, refilled per seal; only ever used synchronously. */
-const randomness = Buffer.alloc(2 * SALT_BYTES + IV_BYTES);
+let randomness: Buffer;
 
 type Fields = [prefix: string, id: string, encryptionSalt: string, iv: string, encrypted: string, expiration: string, hmacSalt: string, mac: string];
 interface Sealer {
@@ -43,8 +54,13 @@ interface Sealer {
 /**
  * Iron seals on `node:crypto`, interchangeable with `ironCodec` (and iron-session) in both
  * directions: the same password rules, expiry rounding, error reasons and edge cases.
+ * Undefined where `node:crypto` is unavailable (Edge): use the Web Crypto `ironCodec` there.
  */
-export function ironCodecNode(passwords: PasswordMap): IronCodec {
+export function ironCodecNode(passwords: PasswordMap): IronCodec | undefined {
+  const loaded = loadNodeCrypto();
+  if (!loaded) return undefined;
+  nodeCrypto = loaded;
+  randomness ??= Buffer.alloc(2 * SALT_BYTES + IV_BYTES);
   const secrets = usableSecrets(passwords);
   const sealer = newestSealer(passwords, secrets);
   return {
@@ -93,11 +109,11 @@ function sealWith(sealer: Sealer, value: unknown, expiresAt: number): string {
   const now = Date.now();
   // Whole seconds, rounded up, as `ironCodec` passes a ttl to iron-session: both codecs agree.
   const expiration = now + Math.max(1, Math.ceil((expiresAt - now) / 1000)) * 1000;
-  randomFillSync(randomness);
+  nodeCrypto.randomFillSync(randomness);
   const encryptionSalt = randomness.toString("hex", 0, SALT_BYTES);
   const hmacSalt = randomness.toString("hex", SALT_BYTES, 2 * SALT_BYTES);
   const iv = randomness.subarray(2 * SALT_BYTES);
-  const cipher = createCipheriv("aes-256-cbc", deriveKey(sealer.secret, encryptionSalt), iv);
+  const cipher = nodeCrypto.createCipheriv("aes-256-cbc", deriveKey(sealer.secret, encryptionSalt), iv);
   const encrypted = Buffer.concat([cipher.update(json, "utf8"), cipher.final()]);
   const base = `${PREFIX}*${sealer.id}*${encryptionSalt}*${iv.toString("base64url")}*${encrypted.toString("base64url")}*${expiration}`;
   return `${base}*${hmacSalt}*${mac(sealer.secret, hmacSalt, base).toString("base64url")}${VERSION_SUFFIX}`;
@@ -124,11 +140,11 @@ function open(passwords: PasswordMap, secrets: Map<string, Buffer>, seal: string
   if (!hmacSalt || !encryptionSalt) return INVALID;
   const base = body.slice(0, body.length - hmacSalt.length - digest.length - 2);
   const given = decodeField(digest);
-  if (given?.length !== MAC_BYTES || !timingSafeEqual(given, mac(secret, hmacSalt, base))) return INVALID;
+  if (given?.length !== MAC_BYTES || !nodeCrypto.timingSafeEqual(given, mac(secret, hmacSalt, base))) return INVALID;
   const ivBytes = decodeField(iv);
   const ciphertext = decodeField(encrypted);
   if (!ivBytes || !ciphertext) return INVALID;
-  const decipher = createDecipheriv("aes-256-cbc", deriveKey(secret, encryptionSalt), ivBytes);
+  const decipher = nodeCrypto.createDecipheriv("aes-256-cbc", deriveKey(secret, encryptionSalt), ivBytes);
   const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   // iron-session turns a sealed null into an empty object.
   return { ok: true, value: JSON.parse(utf8.decode(plaintext)) ?? {} };
@@ -139,11 +155,11 @@ function open(passwords: PasswordMap, secrets: Map<string, Buffer>, seal: string
  * KeyObject because `createHmac`/`createCipheriv` take one several times faster than a Buffer.
  */
 function deriveKey(secret: Buffer, salt: string): KeyObject {
-  return createSecretKey(pbkdf2Sync(secret, salt, 1, KEY_BYTES, "sha1"));
+  return nodeCrypto.createSecretKey(nodeCrypto.pbkdf2Sync(secret, salt, 1, KEY_BYTES, "sha1"));
 }
 
 function mac(secret: Buffer, salt: string, base: string): Buffer {
-  return createHmac("sha256", deriveKey(secret, salt)).update(base).digest();
+  return nodeCrypto.createHmac("sha256", deriveKey(secret, salt)).update(base).digest();
 }
 
 /**

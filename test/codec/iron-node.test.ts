@@ -2,22 +2,31 @@ import fc from "fast-check";
 import { createCipheriv, createHmac, pbkdf2Sync } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { defaults, hmacWithPassword, seal as ironWebcryptoSeal } from "iron-webcrypto";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ironCodecNode } from "../../src/codec/iron-node.js";
 import { ironCodec, type PasswordMap } from "../../src/codec/iron.js";
 import type { UnsealResult } from "../../src/stores/types.js";
 
 // Lets one test feed both libraries the same "random" bytes to compare seals byte for byte.
-const fixedRandom = vi.hoisted(() => ({ bytes: undefined as Uint8Array | undefined }));
-vi.mock("node:crypto", async (importOriginal) => {
-  const real = await importOriginal<typeof import("node:crypto")>();
-  const randomFillSync = <T extends NodeJS.ArrayBufferView>(target: T): T => {
-    if (!fixedRandom.bytes) return real.randomFillSync(target);
+// The codec loads node:crypto through process.getBuiltinModule (never a static import, so the
+// proxy bundle loads on Edge), hence the spy there rather than a module mock.
+const fixedRandom = { bytes: undefined as Uint8Array | undefined };
+const realCrypto = process.getBuiltinModule("node:crypto");
+const patchedCrypto = {
+  ...realCrypto,
+  randomFillSync: <T extends NodeJS.ArrayBufferView>(target: T): T => {
+    if (!fixedRandom.bytes) return realCrypto.randomFillSync(target);
     new Uint8Array(target.buffer, target.byteOffset, target.byteLength).set(fixedRandom.bytes);
     return target;
-  };
-  return { ...real, randomFillSync };
+  },
+};
+const realGetBuiltinModule = process.getBuiltinModule.bind(process);
+beforeEach(() => {
+  vi.spyOn(process, "getBuiltinModule").mockImplementation(((id: string) =>
+    id === "node:crypto" ? patchedCrypto : realGetBuiltinModule(id)) as typeof process.getBuiltinModule);
 });
+/** The Node codec (always available under Node). */
+const nodeCodec = (passwords: PasswordMap) => ironCodecNode(passwords)!;
 
 // Fixed so CI is reproducible; on failure fast-check prints the seed and path to replay.
 const fcOptions = { numRuns: 500, seed: Number(process.env.FC_SEED ?? 0x1e0_2026) };
@@ -72,7 +81,7 @@ describe("ironCodecNode against iron-session", () => {
     await fc.assert(
       fc.asyncProperty(payload, rotation, async (value, { all, older }) => {
         const seal = await sealData(value, { password: older, ttl: 3600 });
-        const result = await ironCodecNode(all).unseal(seal);
+        const result = await nodeCodec(all).unseal(seal);
         expect(result).toEqual({ ok: true, value: expectedValue(value) });
         expect(result).toEqual(await ironVerdict(seal, all));
       }),
@@ -83,7 +92,7 @@ describe("ironCodecNode against iron-session", () => {
   it("seals what iron-session opens, with the newest password and the Fe26.2~2 format", async () => {
     await fc.assert(
       fc.asyncProperty(payload, rotation, async (value, { all, older, newestOlderId }) => {
-        const seal = await ironCodecNode(older).seal(value, Date.now() + HOUR);
+        const seal = await nodeCodec(older).seal(value, Date.now() + HOUR);
         expect(seal).toMatch(SEAL_FORMAT);
         expect(fields(seal)[1]).toBe(newestOlderId);
         expect(await ironVerdict(seal, all)).toEqual({ ok: true, value: expectedValue(value) });
@@ -95,25 +104,26 @@ describe("ironCodecNode against iron-session", () => {
   it("writes the same bytes as iron-webcrypto given the same randomness and clock", async () => {
     await fc.assert(
       fc.asyncProperty(payload, fc.uint8Array({ minLength: 80, maxLength: 80 }), async (value, bytes) => {
-        vi.spyOn(Date, "now").mockReturnValue(1_800_000_000_000);
+        const clock = vi.spyOn(Date, "now").mockReturnValue(1_800_000_000_000);
         // iron-webcrypto draws the IV, then the encryption salt, then the HMAC salt.
         const draws = [bytes.subarray(64, 80), bytes.subarray(0, 32), bytes.subarray(32, 64)];
-        vi.spyOn(globalThis.crypto, "getRandomValues").mockImplementation(<T extends ArrayBufferView | null>(target: T): T => {
+        const random = vi.spyOn(globalThis.crypto, "getRandomValues").mockImplementation(<T extends ArrayBufferView | null>(target: T): T => {
           new Uint8Array(target!.buffer, target!.byteOffset, target!.byteLength).set(draws.shift()!);
           return target;
         });
         fixedRandom.bytes = bytes;
         const theirs = await sealData(value, { password: { 7: NEW, 3: OLD }, ttl: 120 });
-        const ours = await ironCodecNode({ 7: NEW, 3: OLD }).seal(value, Date.now() + 120_000);
+        const ours = await nodeCodec({ 7: NEW, 3: OLD }).seal(value, Date.now() + 120_000);
         expect(ours).toBe(theirs);
-        vi.restoreAllMocks();
+        clock.mockRestore();
+        random.mockRestore();
       }),
       { ...fcOptions, numRuns: 200 },
     );
   });
 
   it("maps a single string password to id 1, as iron-session does", async () => {
-    const codec = ironCodecNode({ 1: OLD });
+    const codec = nodeCodec({ 1: OLD });
     const fromIron = await sealData({ a: "ü" }, { password: OLD });
     expect(await codec.unseal(fromIron)).toEqual({ ok: true, value: { a: "ü" } });
     const ours = await codec.seal({ b: [1, 2] }, Date.now() + HOUR);
@@ -124,22 +134,22 @@ describe("ironCodecNode against iron-session", () => {
   it("looks an empty password id up as `default`, as iron-webcrypto does", async () => {
     const seal = await ironWebcryptoSeal({ a: 1 }, OLD, defaults);
     expect(fields(seal)[1]).toBe("");
-    expect(await ironCodecNode({ default: OLD }).unseal(seal)).toEqual({ ok: true, value: { a: 1 } });
-    expect(await ironCodecNode({ 1: OLD }).unseal(seal)).toEqual({ ok: false, reason: "unknown-password" });
+    expect(await nodeCodec({ default: OLD }).unseal(seal)).toEqual({ ok: true, value: { a: 1 } });
+    expect(await nodeCodec({ 1: OLD }).unseal(seal)).toEqual({ ok: false, reason: "unknown-password" });
     expect(await ironVerdict(seal, OLD)).toEqual({ ok: false, reason: "unknown-password" });
   });
 
   it("treats a seal that needs a rotated-out or unknown password as unknown-password", async () => {
     const seal = await sealData({ a: 1 }, { password: { 1: OLD } });
-    expect(await ironCodecNode({ 2: NEW }).unseal(seal)).toEqual({ ok: false, reason: "unknown-password" });
-    const ours = await ironCodecNode({ 2: NEW, 1: OLD }).seal({ a: 1 }, Date.now() + HOUR);
-    expect(await ironCodecNode({ 1: OLD }).unseal(ours)).toEqual({ ok: false, reason: "unknown-password" });
+    expect(await nodeCodec({ 2: NEW }).unseal(seal)).toEqual({ ok: false, reason: "unknown-password" });
+    const ours = await nodeCodec({ 2: NEW, 1: OLD }).seal({ a: 1 }, Date.now() + HOUR);
+    expect(await nodeCodec({ 1: OLD }).unseal(ours)).toEqual({ ok: false, reason: "unknown-password" });
     expect(await ironVerdict(ours, { 1: OLD })).toEqual({ ok: false, reason: "unknown-password" });
   });
 
   it("rejects a wrong password under a known id as invalid", async () => {
     const seal = await sealData({ a: 1 }, { password: { 1: OLD } });
-    expect(await ironCodecNode({ 1: OTHER }).unseal(seal)).toEqual({ ok: false, reason: "invalid" });
+    expect(await nodeCodec({ 1: OTHER }).unseal(seal)).toEqual({ ok: false, reason: "invalid" });
     expect(await ironVerdict(seal, { 1: OTHER })).toEqual({ ok: false, reason: "invalid" });
   });
 
@@ -148,12 +158,12 @@ describe("ironCodecNode against iron-session", () => {
     for (const id of ["constructor", "toString", "__proto__", "2"]) {
       const forged = seal.replace(/^Fe26\.2\*1\*/, `Fe26.2*${id}*`);
       const passwords = { 1: OLD, 2: "too-short" };
-      expect(await ironCodecNode(passwords).unseal(forged)).toEqual(await ironVerdict(forged, passwords));
+      expect(await nodeCodec(passwords).unseal(forged)).toEqual(await ironVerdict(forged, passwords));
     }
   });
 
   it("opens a sealed null as an empty object and a sealed string as itself, like iron-session", async () => {
-    const codec = ironCodecNode({ 1: OLD });
+    const codec = nodeCodec({ 1: OLD });
     for (const value of [null, "text", 0, false, [1, 2]]) {
       const expected = await ironVerdict(await sealData(value, { password: OLD }), OLD);
       expect(await codec.unseal(await codec.seal(value, Date.now() + HOUR))).toEqual(expected);
@@ -162,7 +172,7 @@ describe("ironCodecNode against iron-session", () => {
 
   it("decodes the plaintext as iron-webcrypto does (a leading BOM is dropped)", async () => {
     const seal = await ironWebcryptoSeal(null, { id: "1", secret: OLD }, { ...defaults, encode: () => '\uFEFF{"a":1}' });
-    expect(await ironCodecNode({ 1: OLD }).unseal(seal)).toEqual({ ok: true, value: { a: 1 } });
+    expect(await nodeCodec({ 1: OLD }).unseal(seal)).toEqual({ ok: true, value: { a: 1 } });
     expect(await ironVerdict(seal, OLD)).toEqual({ ok: true, value: { a: 1 } });
   });
 });
@@ -171,7 +181,7 @@ describe("expiry", () => {
   it("expires iron-session seals 60 s after their expiration, exactly when iron-session does", async () => {
     const seal = await sealData({ a: 1 }, { password: OLD, ttl: 10 });
     const expiration = expirationOf(seal);
-    const codec = ironCodecNode({ 1: OLD });
+    const codec = nodeCodec({ 1: OLD });
     vi.spyOn(Date, "now").mockReturnValue(expiration + 59_999);
     expect(await codec.unseal(seal)).toEqual({ ok: true, value: { a: 1 } });
     expect(await ironVerdict(seal, OLD)).toEqual({ ok: true, value: { a: 1 } });
@@ -184,7 +194,7 @@ describe("expiry", () => {
     const now = 1_800_000_000_000;
     vi.spyOn(Date, "now").mockReturnValue(now);
     for (const [expiresAt, expiration] of [[now + 1500, now + 2000], [now + 3000, now + 3000], [now - 5000, now + 1000]]) {
-      const ours = await ironCodecNode({ 1: OLD }).seal({}, expiresAt!);
+      const ours = await nodeCodec({ 1: OLD }).seal({}, expiresAt!);
       const portable = await ironCodec({ 1: OLD }).seal({}, expiresAt!);
       expect(expirationOf(ours)).toBe(expiration);
       expect(expirationOf(portable)).toBe(expiration);
@@ -193,7 +203,7 @@ describe("expiry", () => {
 
   it("reports a past expiration as expired before checking the HMAC, like iron-webcrypto", async () => {
     const seal = fields(await sealData({ a: 1 }, { password: OLD })).with(5, "1000").join("*");
-    expect(await ironCodecNode({ 1: OLD }).unseal(seal)).toEqual({ ok: false, reason: "expired" });
+    expect(await nodeCodec({ 1: OLD }).unseal(seal)).toEqual({ ok: false, reason: "expired" });
     expect(await ironVerdict(seal, OLD)).toEqual({ ok: false, reason: "expired" });
   });
 
@@ -201,13 +211,13 @@ describe("expiry", () => {
     const seal = await sealData({ a: 1 }, { password: OLD, ttl: 0 });
     expect(fields(seal)[5]).toBe("");
     vi.spyOn(Date, "now").mockReturnValue(8_000_000_000_000);
-    expect(await ironCodecNode({ 1: OLD }).unseal(seal)).toEqual({ ok: true, value: { a: 1 } });
+    expect(await nodeCodec({ 1: OLD }).unseal(seal)).toEqual({ ok: true, value: { a: 1 } });
   });
 });
 
 describe("malformed seals", () => {
   const passwords = { 2: NEW, 1: OLD };
-  const codec = ironCodecNode(passwords);
+  const codec = nodeCodec(passwords);
   const sealed = sealData({ user: "zoë", roles: ["admin"], n: 1.5 }, { password: passwords });
 
   /** Our verdict equals iron-session's; returns it. */
@@ -346,7 +356,7 @@ describe("malformed seals", () => {
 });
 
 describe("seal input", () => {
-  const codec = ironCodecNode({ 1: OLD });
+  const codec = nodeCodec({ 1: OLD });
   const cycle: Record<string, unknown> = {};
   cycle.self = cycle;
   class Point {
@@ -385,7 +395,7 @@ describe("seal input", () => {
 
   it("refuses to seal without a usable newest password, like iron-session", async () => {
     for (const passwords of [{}, { 1: "short" }, { x: OLD }, { 1: OLD, 2: "" }] as Record<string, string>[]) {
-      await expect(ironCodecNode(passwords).seal({}, Date.now() + HOUR)).rejects.toThrow(/password/);
+      await expect(nodeCodec(passwords).seal({}, Date.now() + HOUR)).rejects.toThrow(/password/);
       await expect(sealData({}, { password: passwords })).rejects.toThrow();
     }
   });

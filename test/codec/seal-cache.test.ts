@@ -15,7 +15,7 @@ afterEach(() => {
 
 /** A real codec whose unseal calls are counted. */
 function counted(passwords: PasswordMap): { codec: IronCodec; unseal: ReturnType<typeof vi.fn<IronCodec["unseal"]>> } {
-  const inner = ironCodecNode(passwords);
+  const inner = ironCodecNode(passwords)!;
   const unseal = vi.fn(inner.unseal);
   return { codec: { seal: inner.seal, unseal }, unseal };
 }
@@ -121,17 +121,17 @@ describe("cachedUnseal", () => {
   });
 
   it("belongs to one password set: another codec's cache never accepts a seal cached here", async () => {
-    const rotating = cachedUnseal(ironCodecNode({ 2: NEW, 1: OLD }));
+    const rotating = cachedUnseal(ironCodecNode({ 2: NEW, 1: OLD })!);
     const seal = await sealData({ a: 1 }, { password: { 1: OLD } });
     expect(await rotating.unseal(seal)).toEqual({ ok: true, value: { a: 1 } });
-    const rotatedOut = cachedUnseal(ironCodecNode({ 2: NEW }));
+    const rotatedOut = cachedUnseal(ironCodecNode({ 2: NEW })!);
     expect(await rotatedOut.unseal(seal)).toEqual({ ok: false, reason: "unknown-password" });
-    const wrongSecret = cachedUnseal(ironCodecNode({ 1: NEW }));
+    const wrongSecret = cachedUnseal(ironCodecNode({ 1: NEW })!);
     expect(await wrongSecret.unseal(seal)).toEqual({ ok: false, reason: "invalid" });
   });
 
   it("passes seal through to the codec", async () => {
-    const inner = ironCodecNode({ 1: OLD });
+    const inner = ironCodecNode({ 1: OLD })!;
     const seal = vi.fn(inner.seal);
     const cache = cachedUnseal({ seal, unseal: inner.unseal });
     const sealed = await cache.seal({ a: 1 }, Date.now() + HOUR);
@@ -140,6 +140,6 @@ describe("cachedUnseal", () => {
   });
 
   it("rejects a max that is not a positive integer", () => {
-    for (const max of [0, -1, 1.5, Number.NaN]) expect(() => cachedUnseal(ironCodecNode({ 1: OLD }), { max })).toThrow(RangeError);
+    for (const max of [0, -1, 1.5, Number.NaN]) expect(() => cachedUnseal(ironCodecNode({ 1: OLD })!, { max })).toThrow(RangeError);
   });
 });

@@ -1,0 +1,460 @@
+/**
+ * The one behaviour every `SessionStore` must show, run against each shipped store (memory,
+ * kv through @vercel/kv and @upstash/redis, redis through ioredis and node-redis, cookie).
+ *
+ * The cookie store keeps state in the cookie, so it cannot revoke, list, renew to a new id or
+ * merge concurrent writes: each such case asserts that limitation as declared (for instance
+ * `SessionUnsupportedError`), it is never silently skipped.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { createSessions, SessionUnsupportedError } from "../../src/index.js";
+import { base64urlToBytes } from "../../src/codec/base64url.js";
+import { ironCodec } from "../../src/codec/iron.js";
+import { hashSessionId } from "../../src/codec/session-id.js";
+import type { SessionChanges, SessionRecord, SessionStore, StoreContext, StoreEvent } from "../../src/stores/types.js";
+
+/** What a Redis-backed target received while an action ran. */
+export interface Traffic {
+  /** EVALSHA + EVAL calls: the round trips of a script-based store. */
+  scripts: number;
+  /** Write commands executed (inside scripts included). */
+  writes: number;
+  /** HTTP requests, for REST clients. */
+  requests?: number;
+}
+
+/** A backend under test. */
+export interface ConformanceTarget {
+  /** A new, uninitialised store on this backend (each test gets its own). */
+  makeStore(): SessionStore;
+  /** Redis-backed targets: every key under the test prefix with its content, as text. */
+  dump?(): Promise<string[]>;
+  /** Redis-backed targets: the traffic `action` caused. */
+  measure?(action: () => Promise<unknown>): Promise<Traffic>;
+  close?(): Promise<void>;
+}
+
+const PASSWORD = "conformance-password-of-32-chars!!";
+const codec = ironCodec({ 1: PASSWORD });
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const NO_CHANGES: SessionChanges = { set: [], unset: [], cleared: false };
+const changes = (over: Partial<SessionChanges>): SessionChanges => ({ ...NO_CHANGES, ...over });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2)}`;
+
+/** A record created `age` ms ago, last seen `idle` ms ago, expiring `ttl` ms from now. */
+function record(data: Record<string, unknown>, times: { age?: number; idle?: number; ttl?: number } = {}): SessionRecord {
+  const now = Date.now();
+  return { data, createdAt: now - (times.age ?? 0), lastSeenAt: now - (times.idle ?? 0), expiresAt: now + (times.ttl ?? HOUR) };
+}
+
+/** JSON values that a store must give back exactly, including look-alikes of numbers and JSON. */
+const TRICKY_DATA = {
+  userId: "u-1",
+  digits: "123",
+  quoted: '"quoted"',
+  json: '{"a":1}',
+  tilde: "~x",
+  empty: "",
+  unicode: "héllo ✓ 🎉",
+  int: 42,
+  float: 1.5,
+  big: Number.MAX_SAFE_INTEGER,
+  yes: true,
+  nothing: null,
+  list: [1, "2", { x: null }],
+  nested: { deep: { value: "d", n: 0 } },
+};
+
+export function describeStoreConformance(name: string, makeTarget: () => Promise<ConformanceTarget>): void {
+  describe(`SessionStore conformance: ${name}`, () => {
+    let target: ConformanceTarget | undefined;
+    const events: StoreEvent[] = [];
+
+    /** A fresh store on the shared backend, initialised like createSessions does. */
+    const open = async (userKey = "userId"): Promise<SessionStore> => {
+      target ??= await makeTarget();
+      const store = target.makeStore();
+      const context: StoreContext = { seal: codec.seal, unseal: codec.unseal, userKey, report: (event) => events.push(event) };
+      store.init?.(context);
+      return store;
+    };
+    const dumpText = async () => (await target!.dump!()).join("\n");
+
+    afterAll(async () => {
+      await target?.close?.();
+    });
+
+    describe("load, save, update, touch, delete", () => {
+      it("gives back exactly what was saved", async () => {
+        const store = await open();
+        const saved = record(TRICKY_DATA);
+        const key = await store.save(saved);
+        expect(await store.load(key)).toEqual(saved);
+      });
+
+      it("loads an unknown id as undefined", async () => {
+        const store = await open();
+        expect(await store.load("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).toBeUndefined();
+        expect(await store.load("not-a-key-at-all")).toBeUndefined();
+      });
+
+      it("update writes set keys, removes unset keys and keeps the rest", async () => {
+        const store = await open();
+        const key = await store.save(record({ a: 1, b: 2, c: 3 }));
+        const next = record({ a: 10, b: 2, d: 4 }, { ttl: 2 * HOUR });
+        const updated = await store.update(key, next, { set: ["a", "d"], unset: ["c"], cleared: false });
+        expect(updated).toBeDefined();
+        const loaded = await store.load(updated!);
+        expect(loaded?.data).toEqual({ a: 10, b: 2, d: 4 });
+        expect(loaded?.expiresAt).toBe(next.expiresAt);
+        expect(loaded?.lastSeenAt).toBe(next.lastSeenAt);
+      });
+
+      it("update after clear() keeps only the keys set afterwards", async () => {
+        const store = await open();
+        const key = await store.save(record({ a: 1, b: 2 }));
+        const updated = await store.update(key, record({ c: 3 }), { set: ["c"], unset: [], cleared: true });
+        expect((await store.load(updated!))?.data).toEqual({ c: 3 });
+      });
+
+      it("touch moves lastSeenAt and expiresAt without touching data", async () => {
+        const store = await open();
+        const saved = record({ a: 1 }, { idle: MINUTE });
+        const key = await store.save(saved);
+        const touched = { ...saved, lastSeenAt: Date.now(), expiresAt: Date.now() + 2 * HOUR };
+        const result = await store.touch(key, touched);
+        expect(result).toBeDefined();
+        expect(await store.load(result!)).toEqual(touched);
+      });
+
+      it("delete removes the session; deleting an unknown key is not an error", async () => {
+        const store = await open();
+        const key = await store.save(record({ a: 1 }));
+        await store.delete(key);
+        await expect(store.delete(key)).resolves.toBeUndefined();
+        if (!store.serverSide) {
+          // Declared: the state is the cookie itself; only expiring the cookie (the engine) ends it.
+          expect(await store.load(key)).toBeDefined();
+          return;
+        }
+        expect(await store.load(key)).toBeUndefined();
+      });
+    });
+
+    describe("renew", () => {
+      it("stores the data under a new id and kills the old one", async () => {
+        const store = await open();
+        if (!store.renew) {
+          // Declared: no server-side id to rotate; the engine re-seals with save() instead.
+          expect(store.serverSide).toBe(false);
+          return;
+        }
+        const key = await store.save(record({ userId: unique("renew"), a: 1 }));
+        const fresh = record({ userId: "x", a: 1, b: 2 });
+        const renewed = await store.renew(key, fresh);
+        expect(renewed).not.toBe(key);
+        expect(await store.load(key)).toBeUndefined();
+        expect(await store.load(renewed)).toEqual(fresh);
+      });
+
+      it("an update or touch of the renewed-away id finds nothing and recreates nothing", async () => {
+        const store = await open();
+        if (!store.renew) {
+          expect(store.serverSide).toBe(false);
+          return;
+        }
+        const key = await store.save(record({ a: 1 }));
+        const renewed = await store.renew(key, record({ a: 1 }));
+        expect(await store.update(key, record({ a: 2 }), { set: ["a"], unset: [], cleared: false })).toBeUndefined();
+        expect(await store.touch(key, record({ a: 1 }))).toBeUndefined();
+        expect(await store.load(key)).toBeUndefined();
+        expect((await store.load(renewed))?.data).toEqual({ a: 1 });
+      });
+    });
+
+    describe("expiry", () => {
+      it("a session is gone once its expiresAt has passed", async () => {
+        const store = await open();
+        const saved = record({ a: 1 }, { ttl: 1500 });
+        const key = await store.save(saved);
+        expect(await store.load(key)).toBeDefined();
+        await sleep(saved.expiresAt - Date.now() + 100);
+        const loaded = await store.load(key);
+        if (!store.serverSide) {
+          // Declared: a seal may still open (iron's clock skew); the engine rejects it by expiresAt.
+          expect(loaded === undefined || loaded.expiresAt < Date.now()).toBe(true);
+          return;
+        }
+        expect(loaded).toBeUndefined();
+      });
+    });
+
+    describe("touch while loading (one round trip)", () => {
+      const request = (now: number) => ({ now, dueBefore: now - 5 * MINUTE, idleMs: HOUR, absoluteMs: 24 * HOUR });
+
+      it("extends a session that is due and persists the extension", async () => {
+        const store = await open();
+        const saved = record({ a: 1 }, { age: 2 * HOUR, idle: 10 * MINUTE, ttl: 50 * MINUTE });
+        const key = await store.save(saved);
+        const now = Date.now();
+        const loaded = await store.load(key, request(now));
+        if (!store.serverSide) {
+          // Declared: the cookie store ignores the request; the engine re-seals through touch().
+          expect(loaded).toEqual(saved);
+          return;
+        }
+        expect(loaded).toEqual({ ...saved, lastSeenAt: now, expiresAt: now + HOUR });
+        expect(await store.load(key)).toEqual(loaded);
+      });
+
+      it("leaves a session that is not due alone", async () => {
+        const store = await open();
+        const saved = record({ a: 1 }, { idle: MINUTE });
+        const key = await store.save(saved);
+        expect(await store.load(key, request(Date.now()))).toEqual(saved);
+      });
+
+      it("never extends past createdAt + absolute timeout", async () => {
+        const store = await open();
+        const saved = record({ a: 1 }, { age: 24 * HOUR - 10 * MINUTE, idle: 10 * MINUTE, ttl: 5 * MINUTE });
+        const key = await store.save(saved);
+        const now = Date.now();
+        const loaded = await store.load(key, request(now));
+        if (!store.serverSide) {
+          expect(loaded).toEqual(saved);
+          return;
+        }
+        expect(loaded).toEqual({ ...saved, lastSeenAt: now, expiresAt: saved.createdAt + 24 * HOUR });
+      });
+    });
+
+    describe("no lost updates, no resurrection", () => {
+      it("two updates of different keys from the same loaded record both persist", async () => {
+        const store = await open();
+        const key = await store.save(record({ a: 1, b: 1 }));
+        const [first, second] = [(await store.load(key))!, (await store.load(key))!];
+        const one = await store.update(key, { ...first, data: { ...first.data, a: 2 } }, { set: ["a"], unset: [], cleared: false });
+        const two = await store.update(key, { ...second, data: { ...second.data, b: 2 } }, { set: ["b"], unset: [], cleared: false });
+        if (!store.serverSide) {
+          // Declared: each write is a whole new cookie; the later one carries only its own change.
+          expect((await store.load(two!))?.data).toEqual({ a: 1, b: 2 });
+          expect((await store.load(one!))?.data).toEqual({ a: 2, b: 1 });
+          return;
+        }
+        expect((await store.load(key))?.data).toEqual({ a: 2, b: 2 });
+      });
+
+      it("an update or touch after delete returns undefined and does not bring the session back", async () => {
+        const store = await open();
+        const key = await store.save(record({ a: 1 }));
+        await store.delete(key);
+        const update = await store.update(key, record({ a: 2 }), { set: ["a"], unset: [], cleared: false });
+        const touch = await store.touch(key, record({ a: 1 }));
+        if (!store.serverSide) {
+          // Declared: a cookie store cannot know about a deletion; the engine expires the cookie.
+          expect(update).toBeDefined();
+          return;
+        }
+        expect(update).toBeUndefined();
+        expect(touch).toBeUndefined();
+        expect(await store.load(key)).toBeUndefined();
+        if (target!.dump) expect(await dumpText()).not.toContain(await hashSessionId(key));
+      });
+    });
+
+    describe("per-user index", () => {
+      const handles = async (store: SessionStore, user: string) =>
+        (await store.listSessions!(user)).map((info) => info.handle).sort();
+      const hashes = async (...ids: string[]) => (await Promise.all(ids.map(hashSessionId))).sort();
+
+      it("listSessions and revokeSessions need a server-side store", async () => {
+        const store = await open();
+        if (store.serverSide) {
+          expect(store.listSessions).toBeTypeOf("function");
+          expect(store.revokeSessions).toBeTypeOf("function");
+          return;
+        }
+        const sessions = createSessions({ password: PASSWORD, store });
+        await expect(sessions.listSessions("u")).rejects.toThrow(SessionUnsupportedError);
+        await expect(sessions.revokeSessions("u")).rejects.toThrow(SessionUnsupportedError);
+      });
+
+      describe("on server-side stores", () => {
+        /** A server-side store, or undefined (the case above declares the cookie store's limits). */
+        const serverStore = async (userKey?: string) => {
+          const store = await open(userKey);
+          return store.listSessions ? store : undefined;
+        };
+
+        it("lists a user's sessions with their times, and only theirs", async () => {
+          const store = await serverStore();
+          if (!store) return;
+          const [alice, bob] = [unique("alice"), unique("bob")];
+          const saved = record({ userId: alice });
+          const a1 = await store.save(saved);
+          const a2 = await store.save(record({ userId: alice }));
+          const b1 = await store.save(record({ userId: bob }));
+          expect(await handles(store, alice)).toEqual(await hashes(a1, a2));
+          expect(await handles(store, bob)).toEqual(await hashes(b1));
+          const a1Handle = await hashSessionId(a1);
+          const info = (await store.listSessions!(alice)).find((entry) => entry.handle === a1Handle);
+          expect(info).toMatchObject({ createdAt: saved.createdAt, lastSeenAt: saved.lastSeenAt, expiresAt: saved.expiresAt });
+        });
+
+        it("follows the user field through update (unset, change, clear), touch, renew and delete", async () => {
+          const store = await serverStore();
+          if (!store) return;
+          const [alice, bob] = [unique("alice"), unique("bob")];
+          const key = await store.save(record({ userId: alice, n: 1 }));
+          await store.update(key, record({ n: 2 }), changes({ unset: ["userId"] }));
+          expect(await handles(store, alice)).toEqual([]);
+          await store.update(key, record({ userId: alice, n: 2 }), changes({ set: ["userId"] }));
+          expect(await handles(store, alice)).toEqual(await hashes(key));
+          await store.update(key, record({ userId: bob, n: 2 }), changes({ set: ["userId"] }));
+          expect(await handles(store, alice)).toEqual([]);
+          expect(await handles(store, bob)).toEqual(await hashes(key));
+          await store.update(key, record({ n: 3 }), changes({ set: ["n"] }));
+          expect(await handles(store, bob)).toEqual(await hashes(key));
+          const touched = record({ userId: bob, n: 3 }, { ttl: 3 * HOUR });
+          await store.touch(key, touched);
+          expect((await store.listSessions!(bob))[0]?.expiresAt).toBe(touched.expiresAt);
+          const renewed = await store.renew!(key, record({ userId: bob, n: 3 }));
+          expect(await handles(store, bob)).toEqual(await hashes(renewed));
+          await store.update(renewed, record({}), changes({ cleared: true }));
+          expect(await handles(store, bob)).toEqual([]);
+          await store.update(renewed, record({ userId: bob }), changes({ set: ["userId"] }));
+          await store.delete(renewed);
+          expect(await handles(store, bob)).toEqual([]);
+        });
+
+        it("indexes by the configured userKey and only string user ids", async () => {
+          const store = await serverStore("owner");
+          if (!store) return;
+          const carol = unique("carol");
+          const owned = await store.save(record({ owner: carol }));
+          await store.save(record({ userId: carol }));
+          await store.save(record({ owner: 42 }));
+          expect(await handles(store, carol)).toEqual(await hashes(owned));
+          expect(await handles(store, "42")).toEqual([]);
+        });
+
+        it("revokeSessions deletes every session of the user but the kept ones and counts them", async () => {
+          const store = await serverStore();
+          if (!store) return;
+          const [dave, erin] = [unique("dave"), unique("erin")];
+          const [keep, gone1, gone2] = [await store.save(record({ userId: dave })), await store.save(record({ userId: dave })), await store.save(record({ userId: dave }))];
+          const other = await store.save(record({ userId: erin }));
+          expect(await store.revokeSessions!(dave, [keep])).toBe(2);
+          expect(await store.load(gone1)).toBeUndefined();
+          expect(await store.load(gone2)).toBeUndefined();
+          expect(await store.load(keep)).toBeDefined();
+          expect(await store.load(other)).toBeDefined();
+          expect(await handles(store, dave)).toEqual(await hashes(keep));
+          expect(await store.revokeSessions!(dave, [])).toBe(1);
+          expect(await handles(store, dave)).toEqual([]);
+          expect(await store.update(keep, record({ a: 1 }), changes({ set: ["a"] }))).toBeUndefined();
+        });
+
+        it("does not revoke a session that has moved to another user", async () => {
+          const store = await serverStore();
+          if (!store) return;
+          const [frank, grace] = [unique("frank"), unique("grace")];
+          const key = await store.save(record({ userId: frank }));
+          await store.update(key, record({ userId: grace }), changes({ set: ["userId"] }));
+          expect(await store.revokeSessions!(frank, [])).toBe(0);
+          expect(await store.load(key)).toBeDefined();
+        });
+
+        it("drops expired and deleted sessions from the index", async () => {
+          const store = await serverStore();
+          if (!store) return;
+          const heidi = unique("heidi");
+          const short = record({ userId: heidi }, { ttl: 1500 });
+          const expiring = await store.save(short);
+          const deleted = await store.save(record({ userId: heidi }));
+          const live = await store.save(record({ userId: heidi }));
+          await store.delete(deleted);
+          await sleep(short.expiresAt - Date.now() + 100);
+          expect(await handles(store, heidi)).toEqual(await hashes(live));
+          expect(await store.revokeSessions!(heidi, [])).toBe(1);
+          if (!target!.dump) return;
+          const text = await dumpText();
+          for (const id of [expiring, deleted, live]) expect(text).not.toContain(await hashSessionId(id));
+        });
+      });
+    });
+
+    describe("ids and what is kept at rest", () => {
+      it("mints ids of at least 128 random bits, never twice", async () => {
+        const store = await open();
+        const keys = await Promise.all(Array.from({ length: 20 }, () => store.save(record({ a: 1 }))));
+        expect(new Set(keys).size).toBe(keys.length);
+        if (!store.serverSide) return; // Declared: the key is the seal itself, not an id.
+        for (const key of keys) expect(base64urlToBytes(key)?.length ?? 0).toBeGreaterThanOrEqual(16);
+        if (store.renew) expect(base64urlToBytes(await store.renew(keys[0]!, record({})))?.length ?? 0).toBeGreaterThanOrEqual(16);
+      });
+
+      it("keeps only SHA-256 digests of ids at rest", async () => {
+        const store = await open();
+        if (!target!.dump) {
+          // Declared: nothing to inspect (in-process memory, or state only in the cookie).
+          expect(target!.dump).toBeUndefined();
+          return;
+        }
+        const user = unique("ivan");
+        const first = await store.save(record({ userId: user, a: "x" }));
+        const second = await store.renew!(first, record({ userId: user, a: "x" }));
+        const third = await store.save(record({ userId: user }));
+        await store.update(third, record({ userId: user, b: 1 }), changes({ set: ["b"] }));
+        const text = await dumpText();
+        expect(text).toContain(await hashSessionId(second));
+        for (const id of [first, second, third]) expect(text).not.toContain(id);
+      });
+    });
+
+    describe("round trips, counted by the backend", () => {
+      /** One script call, and for REST clients one HTTP request. */
+      const oneTrip = (traffic: Traffic) => {
+        expect(traffic.scripts).toBe(1);
+        if (traffic.requests !== undefined) expect(traffic.requests).toBe(1);
+      };
+      /** Every operation once; the first run after a Redis start may pay EVAL after NOSCRIPT. */
+      const cycle = async (store: SessionStore, saved: SessionRecord) => {
+        const key = await store.save(saved);
+        await store.load(key, { now: Date.now(), dueBefore: Date.now(), idleMs: HOUR, absoluteMs: 24 * HOUR });
+        await store.update(key, saved, changes({ set: ["a"] }));
+        await store.touch(key, saved);
+        await store.delete(await store.renew!(key, saved));
+      };
+
+      it("load (touching when due), save, update, touch, renew and delete are one round trip; an unchanged read writes nothing", async () => {
+        const store = await open();
+        if (!target!.measure) {
+          // Declared: no network backend to count (memory, cookie).
+          expect(target!.measure).toBeUndefined();
+          return;
+        }
+        const measure = target!.measure;
+        const saved = record({ userId: unique("judy"), a: 1 }, { idle: 10 * MINUTE });
+        await cycle(store, saved);
+        let key = "";
+        oneTrip(await measure(async () => (key = await store.save(saved))));
+        const request = (dueBefore: number) => ({ now: Date.now(), dueBefore, idleMs: HOUR, absoluteMs: 24 * HOUR });
+        for (const read of [() => store.load(key), () => store.load(key, request(Date.now() - HOUR))]) {
+          const traffic = await measure(read);
+          oneTrip(traffic);
+          expect(traffic.writes).toBe(0);
+        }
+        const due = await measure(() => store.load(key, request(Date.now())));
+        oneTrip(due);
+        expect(due.writes).toBeGreaterThan(0);
+        oneTrip(await measure(() => store.update(key, record({ a: 2 }), changes({ set: ["a"] }))));
+        oneTrip(await measure(() => store.touch(key, record({ a: 2 }))));
+        oneTrip(await measure(async () => (key = await store.renew!(key, saved))));
+        oneTrip(await measure(() => store.delete(key)));
+      });
+    });
+  });
+}
