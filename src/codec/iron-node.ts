@@ -37,8 +37,14 @@ type NodeCrypto = typeof import("node:crypto");
  * of the proxy's bundle, which must load on the Edge runtime too (where this returns undefined).
  */
 function loadNodeCrypto(): NodeCrypto | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
+  const global = globalThis as { EdgeRuntime?: string; process?: { getBuiltinModule?: (id: string) => unknown } };
+  // The Edge runtime's `process` throws on any Node-only member, so ask it nothing there.
+  if (typeof global.EdgeRuntime === "string") return undefined;
+  try {
+    return global.process?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 let nodeCrypto: NodeCrypto;

@@ -27,10 +27,14 @@ export type ProxyFunction = (request: NextRequest) => Promise<Response>;
 /** `browserOnly`: sent as a raw Set-Cookie, which Next does not merge into this request's render. */
 type CookieWrite = { name: string; value: string; attributes: CookieAttributes; browserOnly?: boolean };
 
-/** Prefetches may never be followed by a visit: they renew nothing and cost no store write. */
+/**
+ * Browser prefetches (speculation rules, `<link rel=prefetch>`) may never be followed by a
+ * visit: they renew nothing and retire no flash. (Next strips its own router's prefetch header
+ * before the proxy runs; those requests renew like any other, at most once per `updateAge`.)
+ */
 function isPrefetch(request: NextRequest): boolean {
   const h = request.headers;
-  return h.get("next-router-prefetch") === "1" || h.get("purpose") === "prefetch" || h.get("sec-purpose")?.includes("prefetch") === true;
+  return h.get("purpose") === "prefetch" || h.get("sec-purpose")?.includes("prefetch") === true;
 }
 
 /** Page requests: the ones whose render shows a flash. */

@@ -83,9 +83,10 @@ export function memoryStore(): SessionStore {
     },
     async revokeSessions(userId, except) {
       const keep = new Set(await Promise.all(except.map(hashSessionId)));
+      const now = Date.now();
       let count = 0;
       for (const [hash, s] of sessions) {
-        if (s.data[userKey] === userId && !keep.has(hash)) {
+        if (s.expiresAt > now && s.data[userKey] === userId && !keep.has(hash)) {
           sessions.delete(hash);
           count++;
         }

@@ -2,7 +2,8 @@
  * Sessions in your own Redis over TCP, through the client the app already has: ioredis
  * (`Redis` or `Cluster`) or node-redis v5 (`createClient()` / `createCluster()`). Works on Redis
  * Cluster: a session and its user index entries share a hash tag (see redis-common/layout.ts).
- * Neither client is imported here; the kind is recognised by its methods.
+ * Neither client is imported here; the kind is recognised by its methods. Both clients queue
+ * commands while they reconnect: see store.ts for why a call that timed out may run later.
  */
 import { SessionConfigError } from "../errors.js";
 import type { ScriptCommands } from "./redis-common/lua-script.js";

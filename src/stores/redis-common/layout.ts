@@ -28,7 +28,7 @@ export interface Layout {
   session(hash: string): string;
   /** `session(hash)` is `sessionBase(bucket) + hash`; scripts rebuild keys from members. */
   sessionBase(bucket: string): string;
-  /** `index(bucket, user)` is `indexBase(bucket) + user`; scripts rebuild the user's index key. */
+  /** A user's index key in a bucket is `indexBase(bucket) + userDigest` (scripts build it too). */
   indexBase(bucket: string): string;
 }
 

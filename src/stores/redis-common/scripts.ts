@@ -9,7 +9,10 @@
  * Scripts derive the user index key from the stored `u` (and list/revoke derive session keys
  * from index members) instead of declaring them in KEYS: those keys always carry the same hash
  * tag as the declared key (see layout.ts), so they sit in the same Cluster slot, which is what
- * Redis Cluster checks; Upstash runs such scripts under its default global lock.
+ * Redis Cluster checks; Upstash runs such scripts under its default global lock. (Declaring
+ * them is impossible: the index key depends on the stored user, the session keys on the index.)
+ * One caveat: while a slot is being resharded, a script may not see a key already moved; the
+ * worst outcome is an index entry dropped early, which the session's next write puts back.
  *
  * Every string a script returns starts with "~": @upstash/redis JSON-parses replies by default,
  * and no string starting with "~" is JSON, so values arrive exactly as stored on every client.

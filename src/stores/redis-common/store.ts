@@ -5,7 +5,14 @@
  * an Upstash database can be read through REST and TCP alike).
  *
  * Round trips: load (with the idle extension when due), save, update, touch, delete and renew
- * are one script each; listSessions/revokeSessions run one script per bucket, concurrently.
+ * are one script each; listSessions/revokeSessions run one script per bucket, concurrently
+ * (one HTTP request with @upstash/redis's auto-pipelining). The first call of a script after a
+ * Redis restart pays one more (NOSCRIPT, then EVAL).
+ *
+ * A call that timed out (reported as `SessionStoreError`) may still reach Redis later: TCP
+ * clients queue commands while reconnecting, a slow HTTP request may land. Every script is safe
+ * to apply late: none resurrects a deleted session, a late delete or revoke is what was asked
+ * for, and a late save or renew only leaves a session no cookie points to, which expires.
  */
 import { hashSessionId, newSessionId } from "../../codec/session-id.js";
 import type { SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "../types.js";
@@ -36,7 +43,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
   const locate = async (id: string) => {
     const hash = await hashSessionId(id);
     const bucket = keys.bucketOf(hash);
-    return { hash, bucket, key: keys.sessionBase(bucket) + hash, base: keys.indexBase(bucket) };
+    return { hash, bucket, key: keys.session(hash), base: keys.indexBase(bucket) };
   };
   /** The digest the user index is keyed by; "" when the session names no user. */
   const userOf = async (record: SessionRecord) => {
@@ -48,7 +55,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
     for (;;) {
       const id = newSessionId();
       const hash = await hashSessionId(id);
-      if (keys.bucketOf(hash) === bucket) return { id, hash, key: keys.sessionBase(bucket) + hash };
+      if (keys.bucketOf(hash) === bucket) return { id, hash, key: keys.session(hash) };
     }
   };
   /** What update() does to the user index: a new digest, "" for none, "=" to keep the stored one. */
@@ -56,7 +63,8 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
     if (changes.set.includes(context.userKey)) return userOf(record);
     return changes.cleared || changes.unset.includes(context.userKey) ? "" : "=";
   };
-  const created = async (record: SessionRecord) => [
+  /** The meta fields of a new session, in script argument order (c, s, e, u). */
+  const metaOf = async (record: SessionRecord) => [
     String(record.createdAt),
     String(record.lastSeenAt),
     String(record.expiresAt),
@@ -90,7 +98,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
       call("save the session", async () => {
         const id = newSessionId();
         const { hash, key, base } = await locate(id);
-        await run(SAVE, [key], [base, hash, String(Date.now()), ...(await created(record)), ...dataPairs(record, Object.keys(record.data))]);
+        await run(SAVE, [key], [base, hash, String(Date.now()), ...(await metaOf(record)), ...dataPairs(record, Object.keys(record.data))]);
         return id;
       }),
     update: (id, record, changes) =>
@@ -116,7 +124,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
       call("renew the session", async () => {
         const old = await locate(id);
         const fresh = await newIdIn(old.bucket);
-        const args = [old.base, fresh.hash, String(Date.now()), ...(await created(record)), old.hash, ...dataPairs(record, Object.keys(record.data))];
+        const args = [old.base, fresh.hash, String(Date.now()), ...(await metaOf(record)), old.hash, ...dataPairs(record, Object.keys(record.data))];
         await run(RENEW, [old.key, fresh.key], args);
         return fresh.id;
       }),

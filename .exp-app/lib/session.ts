@@ -1,0 +1,30 @@
+// The app's one session configuration: every page, action, route and the proxy import from here.
+import { createSessions } from "next-session-kit";
+import { cookieStore } from "next-session-kit/stores/cookie";
+import { password } from "./password";
+import { pickStore } from "./store";
+
+/** What this app keeps in a session. */
+export type SessionData = {
+  userId?: string;
+  name?: string;
+  cart?: string[];
+  notice?: string;
+};
+
+const seconds = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
+
+export const sessions = createSessions<SessionData>({
+  password: password(),
+  store: (await pickStore()) ?? cookieStore(),
+  // Tests shorten these; the defaults are 7 days idle, 30 days absolute, renewal once an hour.
+  idleTimeout: seconds("SESSION_IDLE_TIMEOUT"),
+  absoluteTimeout: seconds("SESSION_ABSOLUTE_TIMEOUT"),
+  renewal: { policy: "on-every-request", updateAge: seconds("SESSION_UPDATE_AGE") },
+  cookie: { name: process.env.SESSION_COOKIE_NAME },
+  onEvent: (event) => {
+    if (process.env.SESSION_LOG_EVENTS) console.log(`[session] ${event.type}${event.reason ? ` (${event.reason})` : ""}`);
+  },
+});
+
+export const { getSession, proxy } = sessions;

@@ -1,0 +1,27 @@
+// One proxy for the bench app, dispatching by path. /plain is not matched (no proxy at all).
+import { getIronSession, nextProxyCookies } from "iron-session";
+import { NextResponse } from "next/server";
+import { ironOptions } from "./lib/iron";
+import { kv, kvFailure } from "./lib/kv";
+import { ours } from "./lib/ours";
+
+const oursProxy = ours.proxy();
+const kvProxy = kv?.proxy();
+
+/** iron-session's rolling session: open, and re-seal with a fresh expiry on every request. */
+async function ironProxy(request) {
+  const response = NextResponse.next();
+  const session = await getIronSession(nextProxyCookies(request, response), ironOptions);
+  if (session.userId) await session.save();
+  return response;
+}
+
+export default async function proxy(request) {
+  const path = request.nextUrl.pathname;
+  if (path.startsWith("/ours")) return oursProxy(request);
+  if (path.startsWith("/iron")) return ironProxy(request);
+  if (path.startsWith("/kv")) return kvProxy ? kvProxy(request) : new Response(`kv store unavailable: ${kvFailure?.message}`, { status: 503 });
+  return NextResponse.next();
+}
+
+export const config = { matcher: ["/ours", "/iron", "/kv"] };

@@ -1,0 +1,282 @@
+// Section 3: what the Redis-backed stores cost Redis, counted by Redis: round trips (MONITOR:
+// client commands vs commands run inside Lua), every command (INFO commandstats deltas),
+// writes, memory per session (MEMORY USAGE and used_memory over many sessions), and the
+// per-read cost with 10^3 vs 10^6 stored sessions. All on a private redis-server.
+import { createClient as createKvClient } from "@vercel/kv";
+import { Redis } from "ioredis";
+import { hashSessionId } from "../dist/codec/session-id.js";
+import { kvStore } from "../dist/stores/kv.js";
+import { redisStore } from "../dist/stores/redis.js";
+import { layout } from "../dist/stores/redis-common/layout.js";
+import { buildEngine, MemJar, mintCookie, PASSWORD } from "./lib/engine.mjs";
+import { fmtUs, fmtX, median, table } from "./lib/measure.mjs";
+import { monitor, startRedis, statsDelta, WRITE_COMMANDS } from "./redis.mjs";
+import { startUpstashRest } from "./upstash-rest.mjs";
+
+const COOKIE = "session";
+const TWO_HOURS = 2 * 60 * 60 * 1000;
+const keys = layout("nsk:");
+
+/** A session whose data is 100 bytes of JSON. */
+export function smallData() {
+  const data = { userId: "user_01HZX3Q9B7M2K8D4V6N0P5R1TA", name: "Ada Lo", role: "member", cart: ["sku-1001", "s"] };
+  const bytes = Buffer.byteLength(JSON.stringify(data));
+  if (bytes !== 100) throw new Error(`bench: the small session is ${bytes} bytes, not 100`);
+  return data;
+}
+
+async function shiftedClock(offsetMs, fn) {
+  const real = Date.now;
+  Date.now = () => real() + offsetMs;
+  try {
+    return await fn();
+  } finally {
+    Date.now = real;
+  }
+}
+
+/** The Redis key of the session a signed-id cookie names. */
+async function sessionKey(cookie) {
+  return keys.session(await hashSessionId(cookie.split(".")[0]));
+}
+
+const open = (engine, cookie, options) => engine.open(new MemJar(cookie ? { [COOKIE]: cookie } : {}), options);
+const proxyRead = (engine, cookie) => open(engine, cookie, { writable: true, renew: true });
+const pageRead = (engine, cookie) => open(engine, cookie, { writable: false, renew: false });
+
+/** Fills db `client` up to `target` keys with copies (RESTORE) of a real session hash. */
+async function populate(client, target, prototypeKey, log) {
+  const dump = await client.dumpBuffer(prototypeKey);
+  const script = `
+local n, start, payload, expires = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
+for i = start, start + n - 1 do
+  redis.call('RESTORE', 'nsk:{' .. string.format('%x', i % 16) .. '}:s:fill' .. string.format('%039d', i), expires, payload, 'ABSTTL', 'REPLACE')
+end
+return n`;
+  const expires = String(Date.now() + 7 * 24 * 3600 * 1000);
+  const started = Date.now();
+  let have = await client.dbsize();
+  let next = 0;
+  while (have < target) {
+    const n = Math.min(50_000, target - have);
+    await client.eval(script, 0, n, next, dump, expires);
+    next += n;
+    have = await client.dbsize();
+  }
+  log(`  populated db to ${have} keys in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return have;
+}
+
+export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
+  const redis = await startRedis();
+  const clients = [];
+  const closers = [];
+  try {
+    const ioredis = (db) => {
+      const client = new Redis(`${redis.url}/${db}`, { connectionName: `nsk-bench-store-db${db}` });
+      clients.push(client);
+      return client;
+    };
+    const db0 = ioredis(0);
+    const rest = await startUpstashRest({ redisUrl: redis.url, token: "bench-token" });
+    closers.push(() => rest.close());
+    const kvClient = createKvClient({ url: rest.url, token: rest.token });
+    const stores = {
+      redis: { label: "redisStore (ioredis, TCP)", engine: buildEngine({ password: PASSWORD, store: redisStore({ client: db0 }), cookie: { name: COOKIE } }) },
+      kv: { label: "kvStore (@vercel/kv, Upstash REST)", engine: buildEngine({ password: PASSWORD, store: kvStore({ client: kvClient }), cookie: { name: COOKIE } }) },
+    };
+    await db0.ping();
+    const mon = await monitor(redis);
+    closers.push(() => mon.close());
+
+    /** Runs `fn` `times` times (fresh state from `setup` each time) and averages what Redis saw. */
+    const measure = async (times, setup, fn) => {
+      const totals = { roundTrips: 0, scriptCommands: 0, writes: 0, http: 0, commands: {} };
+      for (let i = 0; i < times; i++) {
+        const state = await setup();
+        const before = await redis.commandStats();
+        const httpBefore = rest.stats.requests;
+        const seen = await mon.count(() => fn(state));
+        const delta = statsDelta(before, await redis.commandStats());
+        totals.roundTrips += seen.client.length;
+        totals.scriptCommands += seen.script.length;
+        totals.http += rest.stats.requests - httpBefore;
+        for (const [name, { calls }] of Object.entries(delta)) {
+          totals.commands[name] = (totals.commands[name] ?? 0) + calls;
+          if (WRITE_COMMANDS.has(name)) totals.writes += calls;
+        }
+      }
+      const per = (x) => x / times;
+      return {
+        roundTrips: per(totals.roundTrips),
+        scriptCommands: per(totals.scriptCommands),
+        writes: per(totals.writes),
+        http: per(totals.http),
+        commands: Object.fromEntries(Object.entries(totals.commands).map(([name, calls]) => [name, per(calls)])),
+      };
+    };
+
+    // First call after Redis (re)started: the script is unknown -> EVALSHA fails with NOSCRIPT, then EVAL.
+    const coldScript = await measure(1, () => undefined, () => mintCookie(stores.redis.engine, smallData(), COOKIE));
+
+    const data = smallData();
+    const scenarios = [];
+    for (const [id, { label, engine }] of Object.entries(stores)) {
+      await mintCookie(engine, data, COOKIE); // loads the scripts for this client
+      const fresh = () => mintCookie(engine, data, COOKIE);
+      const due = () => shiftedClock(-TWO_HOURS, () => mintCookie(engine, data, COOKIE));
+      const check = async (promise, expectWrite) => {
+        const opened = await promise;
+        if (opened.session.isNew) throw new Error(`bench: ${id} lost the session`);
+        return opened;
+      };
+      const rows = [
+        ["read, not due (proxy: open with renewal check)", fresh, (c) => check(proxyRead(engine, c))],
+        ["read (page: getSession)", fresh, (c) => check(pageRead(engine, c))],
+        ["whole request, not due (proxy + page)", fresh, async (c) => { await check(proxyRead(engine, c)); await check(pageRead(engine, c)); }],
+        ["read, renewal due (proxy)", due, (c) => check(proxyRead(engine, c))],
+        [
+          "save (set 1 key + save(), after its read)",
+          async () => (await pageReadWritable(engine, await fresh())),
+          async (session) => { session.set("cart", ["sku-1001", "sku-2042", "sku-3"]); await session.save(); },
+        ],
+        ["new session (login: set + save())", () => undefined, () => mintCookie(engine, data, COOKIE)],
+      ];
+      // One unmeasured pass first, so every script is loaded (the NOSCRIPT fallback is reported separately).
+      for (const [, setup, fn] of rows) await fn(await setup());
+      for (const [scenario, setup, fn] of rows) scenarios.push({ store: id, storeLabel: label, scenario, ...(await measure(5, setup, fn)) });
+    }
+
+    // Memory per stored session (100-byte data): the hash alone, its user-index entry, and the
+    // server's used_memory growth over many sessions (each with its own user: worst case).
+    const db2 = ioredis(2);
+    const memoryEngine = buildEngine({ password: PASSWORD, store: redisStore({ client: db2 }), cookie: { name: COOKIE } });
+    const memoryUsage = async (name) => Number(await db2.call("MEMORY", "USAGE", name, "SAMPLES", "0"));
+    const lone = { ...data, userId: "user_01HZX3Q9B7M2K8D4V6N0P5R1TB" }; // a user with exactly one session
+    const key = await sessionKey(await mintCookie(memoryEngine, lone, COOKIE));
+    const index = keys.indexBase(key.match(/\{(.)\}/)[1]) + (await hashSessionId(lone.userId));
+    const hashBytes = await memoryUsage(key);
+    const indexBytes = await memoryUsage(index);
+    const hashEncoding = await db2.object("ENCODING", key);
+    const fields = await db2.hgetall(key);
+    // What the hash would take without the user digest field `u` (kept for the index upkeep).
+    await db2.copy(key, "probe:no-u");
+    await db2.hdel("probe:no-u", "u");
+    await db2.rename("probe:no-u", key.replace(/:s:.*/, ":s:") + "x".repeat(key.length - key.indexOf(":s:") - 3));
+    const withoutU = await memoryUsage(key.replace(/:s:.*/, ":s:") + "x".repeat(key.length - key.indexOf(":s:") - 3));
+    const usedMemory = async () => Number((await redis.admin.info("memory")).match(/used_memory:(\d+)/)[1]);
+    const BULK = 10_000;
+    const bulk = async (userOf) => {
+      const before = await usedMemory();
+      for (let i = 0; i < BULK; i += 250) {
+        await Promise.all(Array.from({ length: 250 }, (_, j) => mintCookie(memoryEngine, { ...data, userId: userOf(i + j) }, COOKIE)));
+      }
+      return ((await usedMemory()) - before) / BULK;
+    };
+    const perSessionOwnUser = await bulk((i) => `user_${String(i).padStart(24, "0")}`);
+    const perSessionSharedUser = await bulk(() => "user_shared_by_every_session_0");
+    const memory = {
+      hashBytes, indexBytes, hashEncoding, fieldNames: Object.keys(fields), keyLength: key.length, withoutU,
+      fieldBytes: Object.entries(fields).reduce((n, [f, v]) => n + f.length + v.length, 0),
+      perSessionOwnUser, perSessionSharedUser, bulk: BULK, dataBytes: Buffer.byteLength(JSON.stringify(data)),
+    };
+    log(`  memory: hash ${hashBytes} B (${withoutU} B without u), index ${indexBytes} B, ${perSessionOwnUser.toFixed(0)} / ${perSessionSharedUser.toFixed(0)} B per session over ${BULK}`);
+
+    // Per-read cost at 10^3 vs 10^6 stored sessions: db0 and db1, read alternately, round by round.
+    const db1 = ioredis(1);
+    const levels = [
+      { name: "10^3", db: db0, target: 1_000 },
+      { name: large >= 1e6 ? "10^6" : `${large}`, db: db1, target: large },
+    ];
+    const REAL = 200;
+    for (const level of levels) {
+      level.engine = buildEngine({ password: PASSWORD, store: redisStore({ client: level.db }), cookie: { name: COOKIE } });
+      level.cookies = [];
+      for (let i = 0; i < REAL; i += 50) level.cookies.push(...(await Promise.all(Array.from({ length: 50 }, () => mintCookie(level.engine, data, COOKIE)))));
+      level.keys = await populate(level.db, level.target, await sessionKey(level.cookies[0]), log);
+      level.samples = [];
+      level.serverUs = [];
+    }
+    const READS = 1500;
+    for (const level of levels) for (let i = 0; i < 300; i++) await proxyRead(level.engine, level.cookies[i % REAL]); // warm-up
+    for (let round = 0; round < rounds; round++) {
+      for (const level of round % 2 ? [...levels].reverse() : levels) {
+        const before = await redis.commandStats();
+        const start = process.hrtime.bigint();
+        for (let i = 0; i < READS; i++) await proxyRead(level.engine, level.cookies[(i * 7 + round) % REAL]);
+        level.samples.push(Number(process.hrtime.bigint() - start) / 1000 / READS);
+        const evalsha = statsDelta(before, await redis.commandStats()).evalsha;
+        level.serverUs.push(evalsha.usec / evalsha.calls);
+      }
+    }
+    const scale = levels.map((level) => ({ name: level.name, keys: level.keys, us: median(level.samples), serverUs: median(level.serverUs) }));
+    log(`  10^3 vs 10^6: ${scale.map((s) => `${s.name} ${fmtUs(s.us)} µs (server ${fmtUs(s.serverUs)} µs)`).join(", ")}`);
+
+    return { redisVersion: redis.version, coldScript, scenarios, memory, scale, reads: READS, rounds };
+  } finally {
+    for (const client of clients) client.disconnect();
+    for (const close of closers.reverse()) await Promise.resolve().then(close).catch(() => {});
+    await redis.stop();
+  }
+}
+
+/** The writable session a Route Handler / Server Action gets (its read is not counted). */
+async function pageReadWritable(engine, cookie) {
+  const { session } = await open(engine, cookie, { writable: true, renew: false });
+  return session;
+}
+
+export function kvMarkdown(kv) {
+  const out = [];
+  const fmt = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
+  out.push(
+    `Private redis-server ${kv.redisVersion} (no persistence), default options (renewal at most once an hour). Each scenario ran 5 times on fresh sessions; ` +
+      "figures are per operation. *Round trips* are client commands as Redis's MONITOR saw them; *script cmds* are the commands " +
+      "those scripts ran inside Redis (MONITOR source `lua`); *writes* are write commands in the INFO commandstats delta; " +
+      "*HTTP* is requests the Upstash-protocol server received (kvStore's real round trips).",
+    "",
+  );
+  out.push(
+    table(
+      ["store", "scenario", "round trips", "HTTP", "script cmds", "writes", "commands (commandstats delta)"],
+      kv.scenarios.map((s) => [
+        s.store,
+        s.scenario,
+        fmt(s.roundTrips),
+        s.store === "kv" ? fmt(s.http) : "-",
+        fmt(s.scriptCommands),
+        fmt(s.writes),
+        Object.entries(s.commands).map(([name, calls]) => `${name} ${fmt(calls)}`).join(", "),
+      ]),
+    ),
+  );
+  const cold = kv.coldScript;
+  out.push(
+    "",
+    `First store call after Redis (re)started: ${fmt(cold.roundTrips)} round trips (${Object.entries(cold.commands).filter(([n]) => n.startsWith("eval")).map(([n, c]) => `${n} ${c}`).join(", ")}: ` +
+      "EVALSHA answers NOSCRIPT once, then EVAL loads the script); every later call is one EVALSHA.",
+  );
+  const m = kv.memory;
+  out.push(
+    "",
+    `Memory for a session with ${m.dataBytes} bytes of data (4 keys): the session hash takes **${m.hashBytes} bytes** (MEMORY USAGE SAMPLES 0; ${m.hashEncoding}; ` +
+      `key name ${m.keyLength} chars; fields ${m.fieldNames.join(", ")}: ${m.fieldBytes} bytes of field names and values), ${m.withoutU} bytes without the \`u\` field. ` +
+      `Its user's index (a sorted set per user) takes ${m.indexBytes} bytes with one member. used_memory growth over ${m.bulk} sessions created through the store: ` +
+      `${m.perSessionOwnUser.toFixed(0)} bytes per session when each has its own user (one index each: the worst case), ` +
+      `${m.perSessionSharedUser.toFixed(0)} bytes when they all belong to one user (keyspace, expiry entries and allocator overhead included).`,
+  );
+  const [small, big] = kv.scale;
+  out.push(
+    "",
+    `Per read (proxy-style open with renewal check, not due: signed-id check + SHA-256 + 1 EVALSHA over ioredis), ${kv.reads} sequential reads per round over 200 real sessions, ` +
+      `${kv.rounds} rounds alternating the two databases (median):`,
+    "",
+    table(
+      ["stored sessions", "keys in db", "µs per read (client)", "µs per EVALSHA (Redis)"],
+      kv.scale.map((s) => [s.name, s.keys, fmtUs(s.us), fmtUs(s.serverUs)]),
+    ),
+    "",
+    `Ratio ${big.name} / ${small.name}: ${fmtX(big.us / small.us)} per read (client), ${fmtX(big.serverUs / small.serverUs)} inside Redis.`,
+  );
+  return out.join("\n");
+}

@@ -1,0 +1,94 @@
+// Engines built exactly the way src/index.ts `build()` builds them (resolveConfig, the store's
+// init with the app's codec, new SessionEngine), from the compiled library in ../../dist. The
+// public entry (dist/index.js) cannot be imported outside Next: it pulls in `server-only`
+// through next/headers, so the bench assembles the same pieces itself, as test/unit/kit.ts does.
+import { ironCodec } from "../../dist/codec/iron.js";
+import { ironCodecNode } from "../../dist/codec/iron-node.js";
+import { cachedUnseal } from "../../dist/codec/seal-cache.js";
+import { signedCodec } from "../../dist/codec/signed.js";
+import { signer } from "../../dist/codec/signer.js";
+import { resolveConfig } from "../../dist/config.js";
+import { SessionEngine } from "../../dist/engine.js";
+import { cookieStore } from "../../dist/stores/cookie.js";
+
+/** The password every variant (ours, iron-session, Auth.js, the bench app) uses. */
+export const PASSWORD = "bench-password-that-is-at-least-32-characters-long";
+
+/**
+ * The same ~350-byte session for every library (JSON.stringify length is printed in the report).
+ * @returns {Record<string, unknown>}
+ */
+export function payload() {
+  return {
+    userId: "user_01HZX3Q9B7M2K8D4V6N0P5R1TA",
+    name: "Ada Lovelace",
+    email: "ada.lovelace@analytical-engine.example",
+    role: "admin",
+    org: "org_7f3c2a91",
+    locale: "en-GB",
+    theme: "dark",
+    cart: ["sku-1001", "sku-2042", "sku-3090", "sku-4417"],
+    flags: { beta: true, newNav: false, tours: ["welcome", "billing"] },
+    csrf: "c2b1f1d0a9e8d7c6b5a49382716f5e4d",
+    lastOrder: 1761234567890,
+  };
+}
+
+/** The codec src/index.ts `sealCodec` builds: node:crypto Iron behind the verified-seal cache. */
+function sealCodec(passwords) {
+  return cachedUnseal(ironCodecNode(passwords) ?? ironCodec(passwords));
+}
+
+/**
+ * Mirrors `build()` in src/index.ts.
+ * @param {Record<string, unknown>} options createSessions options
+ */
+export function buildEngine(options) {
+  const config = resolveConfig(options);
+  const store = options.store ?? cookieStore();
+  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords);
+  let engine;
+  const report = (event) =>
+    engine.report({
+      type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data",
+      reason: event.reason,
+    });
+  store.init?.({ seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, report });
+  engine = new SessionEngine(config, store, signer(config.passwords), codec);
+  return engine;
+}
+
+/** One request's cookies plus what its response sets (like test/unit/jar.ts `TestJar`). */
+export class MemJar {
+  /** @param {Record<string, string>} cookies */
+  constructor(cookies = {}) {
+    this.cookies = cookies;
+    /** @type {Array<[string, string, object]>} */
+    this.writes = [];
+  }
+  get(name) {
+    return this.cookies[name];
+  }
+  set(name, value, attributes) {
+    this.writes.push([name, value, attributes]);
+  }
+  /** The last value this response set for `name`. */
+  written(name) {
+    for (let i = this.writes.length - 1; i >= 0; i--) if (this.writes[i][0] === name) return this.writes[i][1];
+    return undefined;
+  }
+}
+
+/**
+ * One "login" through the engine: a new session holding `data`; returns the cookie value.
+ * @param {import("../../dist/engine.js").SessionEngine} engine
+ */
+export async function mintCookie(engine, data, cookieName = "session") {
+  const jar = new MemJar();
+  const { session } = await engine.open(jar, { writable: true, renew: false });
+  for (const [key, value] of Object.entries(data)) session.set(key, value);
+  await session.save();
+  const value = jar.written(cookieName);
+  if (!value) throw new Error("bench: the engine wrote no session cookie");
+  return value;
+}

@@ -1,0 +1,87 @@
+// Timing and statistics helpers shared by the sections.
+import os from "node:os";
+import { execFileSync } from "node:child_process";
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const nowNs = () => process.hrtime.bigint();
+
+/**
+ * Runs `op(state, i)` for i in [0, n) sequentially (awaiting each) and returns µs per op.
+ * `prepare(n)` builds the state outside the timed region (e.g. n fresh seals).
+ */
+export async function timeOps(bench, n) {
+  const state = bench.prepare ? await bench.prepare(n) : undefined;
+  const start = nowNs();
+  for (let i = 0; i < n; i++) await bench.op(state, i);
+  const ns = Number(nowNs() - start);
+  return ns / 1000 / n;
+}
+
+/**
+ * Side-by-side micro benchmarks: a calibration + warm-up pass per bench, then `rounds` rounds in
+ * which every bench runs once (order rotated each round, so drift hits all of them alike).
+ * @param {Array<{name: string, prepare?: (n: number) => unknown, op: (state: unknown, i: number) => unknown}>} benches
+ * @returns {Promise<Map<string, {median: number, rounds: number[], n: number}>>}
+ */
+export async function runRounds(benches, { rounds = 5, roundMs = 300, log = () => {} } = {}) {
+  const sizes = new Map();
+  for (const bench of benches) {
+    // Calibrate on a small batch, then warm up with a full-size one (JIT, caches, pools).
+    let n = 16;
+    let us = await timeOps(bench, n);
+    while (us * n < 40_000 && n < 1 << 20) {
+      n *= 4;
+      us = await timeOps(bench, n);
+    }
+    const size = Math.max(8, Math.min(200_000, Math.round((roundMs * 1000) / us)));
+    sizes.set(bench.name, size);
+    await timeOps(bench, size);
+    log(`  calibrated ${bench.name}: ${size} ops/round (~${us.toFixed(1)} µs/op)`);
+  }
+  const results = new Map(benches.map((bench) => [bench.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = benches.map((_, i) => benches[(i + round) % benches.length]);
+    for (const bench of order) {
+      globalThis.gc?.();
+      results.get(bench.name).push(await timeOps(bench, sizes.get(bench.name)));
+    }
+    log(`  round ${round + 1}/${rounds} done`);
+  }
+  return new Map([...results].map(([name, values]) => [name, { median: median(values), rounds: values, n: sizes.get(name) }]));
+}
+
+/** CPU model, cores, memory, Node version, OS, date: the header of every report. */
+export function machine() {
+  const cpus = os.cpus();
+  let redis = "";
+  try {
+    redis = execFileSync("redis-server", ["--version"], { encoding: "utf8" }).trim().match(/v=(\S+)/)?.[1] ?? "";
+  } catch {
+    redis = "not found";
+  }
+  return {
+    cpu: cpus[0]?.model?.trim() ?? "unknown",
+    cores: cpus.length,
+    memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    date: new Date().toISOString(),
+    redis,
+  };
+}
+
+/** A plain-text table (also valid Markdown). */
+export function table(headers, rows) {
+  const cells = [headers, ...rows].map((row) => row.map((cell) => String(cell ?? "")));
+  const widths = headers.map((_, c) => Math.max(3, ...cells.map((row) => row[c].length)));
+  const line = (row) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(" | ")} |`;
+  return [line(cells[0]), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...cells.slice(1).map(line)].join("\n");
+}
+
+export const fmtUs = (us) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2));
+export const fmtX = (x) => (x >= 100 ? `${x.toFixed(0)}x` : x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`);

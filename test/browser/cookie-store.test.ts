@@ -1,0 +1,3 @@
+import { describeBrowserFlows } from "./flows.js";
+
+describeBrowserFlows("cookie", () => ({}));
