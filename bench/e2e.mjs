@@ -1,0 +1,261 @@
+// Section 2: `next build` + `next start` of bench/app on loopback, loaded by autocannon with a
+// valid session cookie per route, routes alternating round by round.
+import { spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { createClient as createKvClient } from "@vercel/kv";
+import { sealData } from "iron-session";
+import { kvStore } from "../dist/stores/kv.js";
+import { buildEngine, mintCookie, PASSWORD, payload } from "./lib/engine.mjs";
+import { fmtX, median, table } from "./lib/measure.mjs";
+import { freePort, startRedis } from "./redis.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const APP_DIR = join(HERE, "app");
+const nextBin = createRequire(join(APP_DIR, "noop.js")).resolve("next/dist/bin/next");
+const KV_TOKEN = "bench-kv-token";
+
+const ROUTES = [
+  { id: "plain", label: "/plain: no session, no proxy" },
+  { id: "proxied", label: "/proxied: pass-through proxy, no session" },
+  { id: "ours", label: "/ours: our proxy + getSession() (cookie store)" },
+  { id: "iron", label: "/iron: iron-session in proxy (rolling save) + page" },
+  { id: "kv", label: "/kv: our proxy + getSession() (kvStore via REST)" },
+];
+
+const appEnv = (extra = {}) => ({
+  ...process.env,
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  SESSION_PASSWORD: PASSWORD,
+  ...extra,
+});
+
+/** `next build` of bench/app (always: the app bundles ../dist, which `npm run build` just rebuilt). */
+export function buildApp(log) {
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [nextBin, "build", APP_DIR], { cwd: APP_DIR, env: appEnv(), encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`next build bench/app failed:\n${result.stdout}\n${result.stderr}`);
+  const seconds = (Date.now() - started) / 1000;
+  log(`  next build: ${seconds.toFixed(1)} s`);
+  return seconds;
+}
+
+/** The Upstash-protocol server as a child process (its own event loop, away from autocannon). */
+async function startRestChild(redisUrl) {
+  const child = spawn(process.execPath, [join(HERE, "upstash-rest.mjs"), redisUrl, KV_TOKEN], { stdio: ["pipe", "pipe", "inherit"] });
+  process.once("exit", () => child.kill("SIGKILL"));
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const match = /READY (\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`the Upstash REST child exited (${code})`)));
+  });
+  return {
+    url,
+    stats: async () => (await fetch(`${url}/__bench/stats`)).json(),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, sleep(3000)]);
+      child.kill("SIGKILL");
+    },
+  };
+}
+
+async function startServer(env, log) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [nextBin, "start", APP_DIR, "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: APP_DIR,
+    env: appEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  process.once("exit", () => child.kill("SIGKILL"));
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await Promise.race([exited, sleep(5000)]);
+    child.kill("SIGKILL");
+  };
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`next start exited early:\n${output}`);
+    try {
+      await fetch(`${url}/plain`, { signal: AbortSignal.timeout(2000) });
+      log(`  next start on ${url} (pid ${child.pid})`);
+      return { url, stop, output: () => output };
+    } catch {
+      await sleep(100);
+    }
+  }
+  await stop();
+  throw new Error(`next start did not answer on ${url}:\n${output}`);
+}
+
+function load(url, cookie, seconds, connections) {
+  return autocannon({ url, connections, duration: seconds, headers: cookie ? { cookie } : {}, timeout: 10 });
+}
+
+export async function runE2E({ rounds = 3, seconds = 8, warmup = 3, connections = 10, kv = true, log = () => {} }) {
+  const result = { rounds, seconds, connections, warmup, routes: [], kv: { enabled: kv } };
+  result.buildSeconds = buildApp(log);
+  const cleanups = [];
+  try {
+    let kvEnv = {};
+    let rest;
+    let kvCookie;
+    if (kv) {
+      const redis = await startRedis();
+      cleanups.push(() => redis.stop());
+      rest = await startRestChild(redis.url);
+      cleanups.push(() => rest.stop());
+      kvEnv = { KV_REST_API_URL: rest.url, KV_REST_API_TOKEN: KV_TOKEN };
+      const kvEngine = buildEngine({ password: PASSWORD, store: kvStore({ client: createKvClient({ url: rest.url, token: KV_TOKEN }) }), cookie: { name: "session" } });
+      kvCookie = `session=${await mintCookie(kvEngine, payload(), "session")}`;
+    }
+    const server = await startServer(kvEnv, log);
+    cleanups.push(() => server.stop());
+
+    // One valid session per route, minted with the app's password.
+    const ours = buildEngine({ password: PASSWORD, cookie: { name: "session" } });
+    const cookies = {
+      plain: undefined,
+      proxied: undefined,
+      ours: `session=${await mintCookie(ours, payload(), "session")}`,
+      iron: `iron=${await sealData(payload(), { password: PASSWORD, ttl: 7 * 24 * 60 * 60 })}`,
+      kv: kvCookie,
+    };
+    const routes = ROUTES.filter((route) => route.id !== "kv" || kv);
+
+    // Sanity: every route answers 200 and renders the signed-in user (not a logged-out page).
+    for (const route of routes) {
+      const response = await fetch(`${server.url}/${route.id}`, { headers: cookies[route.id] ? { cookie: cookies[route.id] } : {} });
+      const body = await response.text();
+      const signedIn = body.includes("Signed in as Ada Lovelace");
+      const shouldBeSignedIn = cookies[route.id] !== undefined;
+      if (response.status !== 200 || signedIn !== shouldBeSignedIn) {
+        throw new Error(`bench: GET /${route.id} gave ${response.status}, signed in: ${signedIn}\n${body.slice(0, 500)}\n${server.output().slice(-2000)}`);
+      }
+      route.setCookies = response.headers.getSetCookie().map((line) => line.split("=")[0]);
+      route.results = [];
+      route.restPerRequest = [];
+    }
+
+    for (const route of routes) {
+      await load(`${server.url}/${route.id}`, cookies[route.id], warmup, connections);
+    }
+    log(`  warmed up ${routes.length} routes (${warmup} s each)`);
+    for (let round = 0; round < rounds; round++) {
+      const order = routes.map((_, i) => routes[(i + round) % routes.length]);
+      for (const route of order) {
+        const before = route.id === "kv" ? await rest.stats() : undefined;
+        const run = await load(`${server.url}/${route.id}`, cookies[route.id], seconds, connections);
+        if (before) {
+          const after = await rest.stats();
+          route.restPerRequest.push((after.requests - before.requests) / run.requests.total);
+        }
+        route.results.push({
+          rps: run.requests.total / run.duration,
+          p50: run.latency.p50,
+          p975: run.latency.p97_5,
+          p99: run.latency.p99,
+          total: run.requests.total,
+          non2xx: run.non2xx,
+          errors: run.errors + run.timeouts,
+        });
+        await sleep(300);
+      }
+      log(`  round ${round + 1}/${rounds}: ${routes.map((r) => `${r.id} ${r.results.at(-1).rps.toFixed(0)}`).join(", ")} req/s`);
+    }
+
+    const plainOf = (i) => routes.find((r) => r.id === "plain").results[i].rps;
+    const ironOf = (i) => routes.find((r) => r.id === "iron").results[i].rps;
+    for (const route of routes) {
+      const rs = route.results;
+      result.routes.push({
+        id: route.id,
+        label: route.label,
+        rps: median(rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p975: median(rs.map((r) => r.p975)),
+        p99: median(rs.map((r) => r.p99)),
+        perRound: rs.map((r) => r.rps),
+        vsPlain: median(rs.map((r, i) => r.rps / plainOf(i))),
+        vsIron: median(rs.map((r, i) => r.rps / ironOf(i))),
+        failures: rs.reduce((n, r) => n + r.non2xx + r.errors, 0),
+        requests: rs.reduce((n, r) => n + r.total, 0),
+        setCookies: route.setCookies,
+        restPerRequest: route.restPerRequest.length ? median(route.restPerRequest) : undefined,
+      });
+    }
+    return result;
+  } finally {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {});
+  }
+}
+
+export function e2eMarkdown(e2e) {
+  const out = [];
+  const route = (id) => e2e.routes.find((r) => r.id === id);
+  out.push(
+    `\`next build\` of bench/app (Next 16, Turbopack) took ${e2e.buildSeconds.toFixed(0)} s, then \`next start\` on 127.0.0.1; autocannon (in the bench process) with ` +
+      `${e2e.connections} connections, ${e2e.warmup} s warm-up per route, then ${e2e.rounds} rounds of ${e2e.seconds} s per route, routes rotated each round. ` +
+      "Every request carries a valid session cookie minted with the app's password (the page renders the signed-in user: checked before loading). " +
+      "Figures are medians over the rounds; ratios are medians of the per-round ratios (both routes measured in the same round). " +
+      "Server, load generator (and, for /kv, the REST server and Redis) share the machine's cores.",
+    "",
+  );
+  out.push(
+    table(
+      ["route", "req/s", "p50 ms", "p97.5 ms", "p99 ms", "vs /plain", "vs /iron", "Set-Cookie sent", "failed"],
+      e2e.routes.map((r) => [
+        r.label,
+        r.rps.toFixed(0),
+        r.p50,
+        r.p975,
+        r.p99,
+        fmtX(r.vsPlain),
+        r.id === "iron" ? "1x" : fmtX(r.vsIron),
+        r.setCookies.length ? r.setCookies.join(", ") : "none",
+        `${r.failures}/${r.requests}`,
+      ]),
+    ),
+  );
+  const ours = route("ours");
+  const proxied = route("proxied");
+  const targets = [
+    { label: "/ours vs /plain (req/s)", x: ours.vsPlain, target: 0.85 },
+    { label: "/ours vs /iron (req/s)", x: ours.vsIron, target: 1.3 },
+  ];
+  out.push(
+    "",
+    table(
+      ["target (issue 6)", "measured", "target", "met?"],
+      targets.map((t) => [t.label, fmtX(t.x), `>= ${t.target}x`, t.x >= t.target ? "yes" : `NO: ${((1 - t.x / t.target) * 100).toFixed(0)}% short`]),
+    ),
+    "",
+    `Our session work alone (proxy + page, /ours vs the pass-through proxy /proxied): ${fmtX(ours.rps / proxied.rps)} of its req/s; ` +
+      `Next's proxy by itself (/proxied vs /plain): ${fmtX(proxied.vsPlain)}.`,
+  );
+  const kv = route("kv");
+  if (kv) {
+    out.push(
+      "",
+      `/kv: ${kv.restPerRequest?.toFixed(2)} REST round trips to the KV server per page request (one in the proxy, one in getSession(): the page does not reuse the proxy's read).`,
+    );
+  } else {
+    out.push("", "/kv: not measured in this run (BENCH_KV=0).");
+  }
+  return { text: out.join("\n"), targets };
+}
