@@ -204,7 +204,8 @@ export class SessionEngine {
         await store.delete(key);
         return fresh;
       };
-      return { record, key: await this.#storeCall(renew) };
+      const renewed = await this.#storeCall(renew);
+      return renewed === undefined ? undefined : { record, key: renewed };
     }
     const record = { ...write.record, lastSeenAt: now, expiresAt: this.#expiry(write.record.createdAt, now) };
     const changes = write.changes ?? { set: [], unset: [], cleared: false };

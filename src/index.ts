@@ -2,20 +2,15 @@
  * next-session-kit: sessions for the Next.js App Router. Configure once with
  * `createSessions()`, read and write with `await getSession()`, renew and purge in the proxy.
  */
-import { ironCodec, type IronCodec, type PasswordMap } from "./codec/iron.js";
-import { ironCodecNode } from "./codec/iron-node.js";
-import { cachedUnseal } from "./codec/seal-cache.js";
-import { signedCodec } from "./codec/signed.js";
 import { hashSessionId } from "./codec/session-id.js";
-import { signer } from "./codec/signer.js";
-import { isBuildPhase, resolveConfig, type SessionConfig, type SessionOptions } from "./config.js";
+import { isBuildPhase, type SessionOptions } from "./config.js";
 import { SessionEngine } from "./engine.js";
 import { SessionConfigError, SessionUnsupportedError } from "./errors.js";
 import { proxyFactory, type ProxyFunction, type ProxyHandler } from "./next/proxy.js";
 import { sessionGetter } from "./next/server.js";
 import type { Session } from "./session.js";
-import { cookieStore } from "./stores/cookie.js";
-import type { SessionInfo, SessionStore, StoreContext, StoreEvent } from "./stores/types.js";
+import { buildEngine } from "./setup.js";
+import type { SessionInfo, SessionStore } from "./stores/types.js";
 
 export type { CookieOptions, RenewalOptions, SessionEvent, SessionOptions } from "./config.js";
 export {
@@ -53,31 +48,6 @@ export interface Sessions<Data extends Record<string, unknown>> {
   revokeSessions(userId: string, options?: { except?: string | string[] }): Promise<number>;
 }
 
-function storeContext(config: SessionConfig, codec: IronCodec, engine: () => SessionEngine): StoreContext {
-  const report = (event: StoreEvent) =>
-    engine().report({ type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data", reason: event.reason });
-  return { seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, report };
-}
-
-/**
- * Iron seals: on Node through `node:crypto` (an order of magnitude faster than Web Crypto for
- * one seal), elsewhere through iron-session; either way behind a cache of verified seals, since
- * the same cookie arrives on every request until it changes.
- */
-function sealCodec(passwords: PasswordMap): IronCodec {
-  return cachedUnseal(ironCodecNode(passwords) ?? ironCodec(passwords));
-}
-
-function build(options: SessionOptions<never>): SessionEngine {
-  const config = resolveConfig(options);
-  const store: SessionStore = options.store ?? cookieStore();
-  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords);
-  let engine: SessionEngine | undefined;
-  store.init?.(storeContext(config, codec, () => engine!));
-  engine = new SessionEngine(config, store, signer(config.passwords), codec);
-  return engine;
-}
-
 /**
  * Configures sessions once per app (e.g. in `lib/session.ts`). Validates every option now and
  * throws `SessionConfigError` naming the fix; a secret that is merely missing during
@@ -89,7 +59,7 @@ export function createSessions<Data extends Record<string, unknown> = Record<str
   let engine: SessionEngine | undefined;
   let deferred: SessionConfigError | undefined;
   try {
-    engine = build(options as SessionOptions<never>);
+    engine = buildEngine(options as SessionOptions<never>);
   } catch (error) {
     if (!(error instanceof SessionConfigError && error.missing && isBuildPhase())) throw error;
     deferred = error;

@@ -72,6 +72,7 @@ export function memoryStore(): SessionStore {
       sessions.delete(await hashSessionId(id));
     },
     async renew(id, record) {
+      if (!(await live(id))) return undefined;
       sessions.delete(await hashSessionId(id));
       return put(record);
     },

@@ -108,10 +108,11 @@ export interface SessionStore {
   /** Removes the session. Deleting an unknown key is not an error. */
   delete(key: string): Promise<void>;
   /**
-   * Atomically stores `record` under a new key and deletes `key`. Stores without it get
-   * `save` + `delete`.
+   * Atomically stores `record` under a new key and deletes `key`; `undefined` (creating
+   * nothing) when `key` is already gone, so a renewal racing a logout or a revocation cannot
+   * bring the session back. Stores without it get `save` + `delete`.
    */
-  renew?(key: string, record: SessionRecord): Promise<string>;
+  renew?(key: string, record: SessionRecord): Promise<string | undefined>;
   /** Live sessions of one user (server-side stores with a per-user index). */
   listSessions?(userId: string): Promise<SessionInfo[]>;
   /** Deletes every session of one user except the session ids in `except`; returns how many. */

@@ -1,16 +1,12 @@
 /**
- * Engines built the way `src/index.ts` `build()` builds them (resolveConfig, store.init with
- * the app's codec, new SessionEngine), without `next/headers`, plus a frozen clock.
+ * Engines built by `buildEngine` (what `createSessions` uses, without `next/headers`), with
+ * recorded events, request helpers and a frozen clock.
  */
 import { afterEach, beforeEach, vi } from "vitest";
 import { bytesToBase64url } from "../../src/codec/base64url.js";
-import { ironCodec } from "../../src/codec/iron.js";
-import { signedCodec } from "../../src/codec/signed.js";
-import { signer } from "../../src/codec/signer.js";
-import { resolveConfig, type SessionEvent, type SessionOptions } from "../../src/config.js";
-import { SessionEngine, type OpenOptions } from "../../src/engine.js";
-import { cookieStore } from "../../src/stores/cookie.js";
-import type { SessionStore, StoreContext } from "../../src/stores/types.js";
+import type { SessionEvent, SessionOptions } from "../../src/config.js";
+import type { OpenOptions } from "../../src/engine.js";
+import { buildEngine } from "../../src/setup.js";
 import { TestJar } from "./jar.js";
 
 export const PASSWORD = "correct-horse-battery-staple-0001";
@@ -18,26 +14,6 @@ export const OTHER_PASSWORD = "another-32-character-password-002";
 export const T0 = Date.UTC(2030, 0, 1);
 
 type Options = Partial<SessionOptions<never>>;
-
-/** Mirrors `build()` in src/index.ts. */
-export function buildEngine(options: SessionOptions<never>): SessionEngine {
-  const config = resolveConfig(options);
-  const store: SessionStore = options.store ?? cookieStore();
-  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : ironCodec(config.passwords);
-  const engine: SessionEngine = new SessionEngine(config, store, signer(config.passwords), codec);
-  const context: StoreContext = {
-    seal: codec.seal,
-    unseal: codec.unseal,
-    userKey: config.userKey,
-    report: (event) =>
-      engine.report({
-        type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data",
-        reason: event.reason,
-      }),
-  };
-  store.init?.(context);
-  return engine;
-}
 
 /** An engine whose events are recorded, with request helpers. */
 export function setup(options: Options = {}) {

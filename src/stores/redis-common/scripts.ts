@@ -139,6 +139,7 @@ return 1`);
  * old member, field/value pairs.
  */
 export const RENEW = new LuaScript(`${DROP}${CREATE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 drop(KEYS[1], ARGV[1], ARGV[8])
 create(KEYS[2], 9)
 return 1`);

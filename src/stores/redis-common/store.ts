@@ -125,8 +125,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
         const old = await locate(id);
         const fresh = await newIdIn(old.bucket);
         const args = [old.base, fresh.hash, String(Date.now()), ...(await metaOf(record)), old.hash, ...dataPairs(record, Object.keys(record.data))];
-        await run(RENEW, [old.key, fresh.key], args);
-        return fresh.id;
+        return Number(await run(RENEW, [old.key, fresh.key], args)) === 1 ? fresh.id : undefined;
       }),
     listSessions: (userId) =>
       call("list a user's sessions", async () => {

@@ -1,0 +1,40 @@
+/**
+ * Assembles one app's engine from its options: validated config, the codec that seals cookies,
+ * and the store initialised with what it needs. `createSessions` is this plus the Next adapters.
+ */
+import { ironCodec, type IronCodec, type PasswordMap } from "./codec/iron.js";
+import { ironCodecNode } from "./codec/iron-node.js";
+import { cachedUnseal } from "./codec/seal-cache.js";
+import { signedCodec } from "./codec/signed.js";
+import { signer } from "./codec/signer.js";
+import { resolveConfig, type SessionConfig, type SessionOptions } from "./config.js";
+import { SessionEngine } from "./engine.js";
+import { cookieStore } from "./stores/cookie.js";
+import type { SessionStore, StoreContext, StoreEvent } from "./stores/types.js";
+
+function storeContext(config: SessionConfig, codec: IronCodec, engine: () => SessionEngine): StoreContext {
+  const report = (event: StoreEvent) =>
+    engine().report({ type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data", reason: event.reason });
+  return { seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, report };
+}
+
+/**
+ * Iron seals: on Node through `node:crypto` (an order of magnitude faster than Web Crypto for
+ * one seal), elsewhere through iron-session; either way behind a cache of verified seals, since
+ * the same cookie arrives on every request until it changes.
+ */
+function sealCodec(passwords: PasswordMap): IronCodec {
+  return cachedUnseal(ironCodecNode(passwords) ?? ironCodec(passwords));
+}
+
+/** Validates `options` (throwing `SessionConfigError`) and returns the app's engine. */
+export function buildEngine(options: SessionOptions<never>): SessionEngine {
+  const config = resolveConfig(options);
+  const store: SessionStore = options.store ?? cookieStore();
+  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords);
+  let engine: SessionEngine | undefined;
+  store.init?.(storeContext(config, codec, () => engine!));
+  engine = new SessionEngine(config, store, signer(config.passwords), codec);
+  return engine;
+}
+
