@@ -13,6 +13,8 @@ import { startApp, type RunningApp } from "../support/next-app.js";
 export interface BrowserFlowOptions {
   /** The store keeps sessions on the server, so /devices lists and revokes them (default: any store but "cookie"). */
   serverSide?: boolean;
+  /** Server-side stores: how many commands the store's server has received so far (proves the app uses it). */
+  storeCommands?: () => number;
 }
 
 /** Text of Next's error pages (production), which no flow may ever show. */
@@ -212,11 +214,27 @@ export function describeBrowserFlows(storeName: string, env: () => Record<string
       });
 
       if (serverSide) {
+        it("the session lives in the server-side store", async () => {
+          const user = await browser.newUser();
+          const before = options.storeCommands?.();
+          await logIn(user.page, app.url, "ada", "lovelace");
+          await user.page.reload();
+          expect(await text(user.page, "user")).toBe("Ada Lovelace");
+          if (before !== undefined) expect(options.storeCommands!()).toBeGreaterThan(before);
+          const response = await user.page.goto(url("/devices"));
+          expect(response!.status()).toBe(200);
+          expect(await user.page.locator("body").innerText()).not.toMatch(ERROR_PAGE);
+          expect(await user.page.getByTestId("device").count()).toBeGreaterThanOrEqual(1);
+          expect(user.errors).toEqual([]);
+        });
+
         it('"Log out other devices" in one browser logs out the other on its next navigation', async () => {
           const [a, b] = [await browser.newUser(), await browser.newUser()];
           await logIn(a.page, app.url, "ada", "lovelace");
           // Start from a clean slate: earlier tests of this file left sessions of ada behind.
-          await a.page.goto(url("/devices"));
+          const devicesPage = await a.page.goto(url("/devices"));
+          expect(devicesPage!.status()).toBe(200);
+          expect(await a.page.locator("body").innerText()).not.toMatch(ERROR_PAGE);
           await logOutOtherDevices(a.page);
           await expect.poll(() => a.page.getByTestId("device").count(), WAIT).toBe(1);
 

@@ -21,8 +21,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describeBrowserFlows("kv", () => ({
-  KV_REST_API_URL: rest.url,
-  KV_REST_API_TOKEN: rest.token,
-  SESSION_KV_PREFIX: redis.prefix,
-}));
+describeBrowserFlows(
+  "kv",
+  () => ({ KV_REST_API_URL: rest.url, KV_REST_API_TOKEN: rest.token, SESSION_KV_PREFIX: redis.prefix }),
+  { serverSide: true, storeCommands: () => rest.commands },
+);
