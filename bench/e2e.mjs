@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { createClient as createKvClient } from "@vercel/kv";
 import { sealData } from "iron-session";
@@ -94,13 +95,23 @@ async function startServer(env, log) {
     try {
       await fetch(`${url}/plain`, { signal: AbortSignal.timeout(2000) });
       log(`  next start on ${url} (pid ${child.pid})`);
-      return { url, stop, output: () => output };
+      return { url, stop, output: () => output, cpu: () => cpuSeconds(child.pid) };
     } catch {
       await sleep(100);
     }
   }
   await stop();
   throw new Error(`next start did not answer on ${url}:\n${output}`);
+}
+
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function load(url, cookie, seconds, connections) {
@@ -160,13 +171,16 @@ export async function runE2E({ rounds = 3, seconds = 8, warmup = 3, connections 
       const order = routes.map((_, i) => routes[(i + round) % routes.length]);
       for (const route of order) {
         const before = route.id === "kv" ? await rest.stats() : undefined;
+        const cpu0 = server.cpu();
         const run = await load(`${server.url}/${route.id}`, cookies[route.id], seconds, connections);
+        const cpu = server.cpu() - cpu0;
         if (before) {
           const after = await rest.stats();
           route.restPerRequest.push((after.requests - before.requests) / run.requests.total);
         }
         route.results.push({
           rps: run.requests.total / run.duration,
+          cpuMs: (cpu * 1000) / run.requests.total,
           p50: run.latency.p50,
           p975: run.latency.p97_5,
           p99: run.latency.p99,
@@ -190,6 +204,8 @@ export async function runE2E({ rounds = 3, seconds = 8, warmup = 3, connections 
         p50: median(rs.map((r) => r.p50)),
         p975: median(rs.map((r) => r.p975)),
         p99: median(rs.map((r) => r.p99)),
+        cpuMs: median(rs.map((r) => r.cpuMs)),
+        cpuVsPlain: median(rs.map((r, i) => r.cpuMs / routes.find((x) => x.id === "plain").results[i].cpuMs)),
         perRound: rs.map((r) => r.rps),
         vsPlain: median(rs.map((r, i) => r.rps / plainOf(i))),
         vsIron: median(rs.map((r, i) => r.rps / ironOf(i))),
@@ -213,12 +229,14 @@ export function e2eMarkdown(e2e) {
       `${e2e.connections} connections, ${e2e.warmup} s warm-up per route, then ${e2e.rounds} rounds of ${e2e.seconds} s per route, routes rotated each round. ` +
       "Every request carries a valid session cookie minted with the app's password (the page renders the signed-in user: checked before loading). " +
       "Figures are medians over the rounds; ratios are medians of the per-round ratios (both routes measured in the same round). " +
+      "*Server CPU ms/req* is the `next start` process's user+system CPU time (from /proc) over the run divided by the requests served: " +
+      "less sensitive than req/s to whatever else the machine is running. " +
       "Server, load generator (and, for /kv, the REST server and Redis) share the machine's cores.",
     "",
   );
   out.push(
     table(
-      ["route", "req/s", "p50 ms", "p97.5 ms", "p99 ms", "vs /plain", "vs /iron", "Set-Cookie sent", "failed"],
+      ["route", "req/s", "p50 ms", "p97.5 ms", "p99 ms", "req/s vs /plain", "req/s vs /iron", "server CPU ms/req", "CPU vs /plain", "Set-Cookie sent", "failed"],
       e2e.routes.map((r) => [
         r.label,
         r.rps.toFixed(0),
@@ -227,6 +245,8 @@ export function e2eMarkdown(e2e) {
         r.p99,
         fmtX(r.vsPlain),
         r.id === "iron" ? "1x" : fmtX(r.vsIron),
+        r.cpuMs.toFixed(2),
+        fmtX(r.cpuVsPlain),
         r.setCookies.length ? r.setCookies.join(", ") : "none",
         `${r.failures}/${r.requests}`,
       ]),

@@ -164,6 +164,12 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
     await db2.hdel("probe:no-u", "u");
     await db2.rename("probe:no-u", key.replace(/:s:.*/, ":s:") + "x".repeat(key.length - key.indexOf(":s:") - 3));
     const withoutU = await memoryUsage(key.replace(/:s:.*/, ":s:") + "x".repeat(key.length - key.indexOf(":s:") - 3));
+    // ...and with both digests (key name and `u`) cut to 128 bits (22 base64url chars) instead of 256.
+    const shortKey = key.slice(0, key.indexOf(":s:") + 3) + key.slice(key.indexOf(":s:") + 3, key.indexOf(":s:") + 3 + 22);
+    await db2.hset(shortKey, ...Object.entries(fields).flatMap(([f, v]) => [f, f === "u" ? v.slice(0, 22) : v]));
+    await db2.pexpireat(shortKey, Date.now() + 3600_000);
+    const shortDigests = await memoryUsage(shortKey);
+    await db2.del(shortKey, key.replace(/:s:.*/, ":s:") + "x".repeat(key.length - key.indexOf(":s:") - 3));
     const usedMemory = async () => Number((await redis.admin.info("memory")).match(/used_memory:(\d+)/)[1]);
     const BULK = 10_000;
     const bulk = async (userOf) => {
@@ -176,7 +182,7 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
     const perSessionOwnUser = await bulk((i) => `user_${String(i).padStart(24, "0")}`);
     const perSessionSharedUser = await bulk(() => "user_shared_by_every_session_0");
     const memory = {
-      hashBytes, indexBytes, hashEncoding, fieldNames: Object.keys(fields), keyLength: key.length, withoutU,
+      hashBytes, indexBytes, hashEncoding, fieldNames: Object.keys(fields), keyLength: key.length, withoutU, shortDigests,
       fieldBytes: Object.entries(fields).reduce((n, [f, v]) => n + f.length + v.length, 0),
       perSessionOwnUser, perSessionSharedUser, bulk: BULK, dataBytes: Buffer.byteLength(JSON.stringify(data)),
     };
@@ -260,7 +266,7 @@ export function kvMarkdown(kv) {
   out.push(
     "",
     `Memory for a session with ${m.dataBytes} bytes of data (4 keys): the session hash takes **${m.hashBytes} bytes** (MEMORY USAGE SAMPLES 0; ${m.hashEncoding}; ` +
-      `key name ${m.keyLength} chars; fields ${m.fieldNames.join(", ")}: ${m.fieldBytes} bytes of field names and values), ${m.withoutU} bytes without the \`u\` field. ` +
+      `key name ${m.keyLength} chars; fields ${m.fieldNames.join(", ")}: ${m.fieldBytes} bytes of field names and values), ${m.withoutU} bytes without the \`u\` field, ${m.shortDigests} bytes with the key's and \`u\`'s SHA-256 digests cut to 128 bits (22 chars). ` +
       `Its user's index (a sorted set per user) takes ${m.indexBytes} bytes with one member. used_memory growth over ${m.bulk} sessions created through the store: ` +
       `${m.perSessionOwnUser.toFixed(0)} bytes per session when each has its own user (one index each: the worst case), ` +
       `${m.perSessionSharedUser.toFixed(0)} bytes when they all belong to one user (keyspace, expiry entries and allocator overhead included).`,

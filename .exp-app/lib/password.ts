@@ -3,9 +3,14 @@ import { randomBytes } from "node:crypto";
 
 const KEY = Symbol.for("app-example.dev-password");
 
-/** The configured password; in development a random one, announced once, shared by all bundles. */
-export function password(): string {
+/**
+ * The configured password; in development a random one, announced once, shared by all bundles.
+ * To rotate, set SESSION_PASSWORD to a JSON map such as {"2":"new…","1":"old…"}: the highest id
+ * seals, every id opens, so nobody is logged out.
+ */
+export function password(): string | Record<string, string> {
   const configured = process.env.SESSION_PASSWORD ?? "";
+  if (configured.startsWith("{")) return JSON.parse(configured) as Record<string, string>;
   // While `next build` runs, a missing password is reported at the first request instead.
   if (configured || process.env.NEXT_PHASE === "phase-production-build") return configured;
   if (process.env.NODE_ENV === "production") {

@@ -40,13 +40,13 @@ function sealCodec(passwords) {
 }
 
 /**
- * Mirrors `build()` in src/index.ts.
+ * Mirrors `build()` in src/index.ts. `wrapCodec` (bench only) may wrap the codec, e.g. to count seals.
  * @param {Record<string, unknown>} options createSessions options
  */
-export function buildEngine(options) {
+export function buildEngine(options, { wrapCodec = (codec) => codec } = {}) {
   const config = resolveConfig(options);
   const store = options.store ?? cookieStore();
-  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords);
+  const codec = wrapCodec(config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords));
   let engine;
   const report = (event) =>
     engine.report({

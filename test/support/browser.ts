@@ -5,10 +5,10 @@
  * `useBrowser()` registers the hooks of one test file: one browser for the file, launched in
  * `beforeAll`; every `newUser()` is a fresh browser context (its own cookie jar and storage),
  * so two users never share anything; everything is closed in `afterAll`. When a test fails,
- * every open page is screenshotted into `test-results/` for review.
+ * every page it opened is screenshotted into `test-results/failed-<file>-<test>-<n>.png`.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { ROOT } from "./next-app.js";
@@ -60,14 +60,19 @@ export interface BrowserFixture {
 }
 
 const fileName = (name: string) => name.replace(/[^a-z0-9._-]+/gi, "-").replace(/^-+|-+$/g, "").slice(0, 120);
+/** `failed-cookie-store-` for test/browser/cookie-store.test.ts: prefix of that file's failure screenshots. */
+const failurePrefix = (testFile: string) => `failed-${fileName(basename(testFile).replace(/\.test\.[cm]?[jt]s$/, ""))}-`;
 
 /** Registers this file's browser hooks; call it at the top level of a test file or `describe`. */
 export function useBrowser(): BrowserFixture {
   let browser: Browser | undefined;
   const contexts = new Set<BrowserContext>();
 
-  beforeAll(async () => {
+  beforeAll(async ({}, suite) => {
     mkdirSync(RESULTS_DIR, { recursive: true });
+    // Failure screenshots of an earlier run of this file are stale now.
+    const stale = failurePrefix(suite.file.name);
+    for (const name of readdirSync(RESULTS_DIR)) if (name.startsWith(stale)) rmSync(join(RESULTS_DIR, name), { force: true });
     browser = await launchChromium();
   });
 
@@ -94,7 +99,7 @@ export function useBrowser(): BrowserFixture {
         if (before.has(context)) continue;
         for (const page of context.pages()) {
           if (page.isClosed()) continue;
-          await screenshot(page, `failed-${task.name}-${++n}`).catch(() => {});
+          await screenshot(page, `${failurePrefix(task.file.name)}${task.name}-${++n}`).catch(() => {});
         }
       }
     });

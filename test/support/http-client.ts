@@ -66,6 +66,13 @@ export class HttpClient {
     return this.request(page.path, { method: "POST", body });
   }
 
+  /** The same browser (its cookies) talking to another server, e.g. a restarted app. */
+  at(base: string): HttpClient {
+    const moved = new HttpClient(base);
+    for (const [name, value] of this.cookies) moved.cookies.set(name, value);
+    return moved;
+  }
+
   cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
   }

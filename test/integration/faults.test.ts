@@ -1,0 +1,77 @@
+// Store outages against a real app on the KV store (issue 7 item 2): while the store is down or
+// misbehaving, requests fail fast with an error page and no cookie is removed; afterwards every
+// session still works and nothing written before the outage is missing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpClient, testId } from "../support/http-client.js";
+import { startKvBackend, type KvBackend } from "../support/kv-backend.js";
+import { startApp, type RunningApp } from "../support/next-app.js";
+import type { UpstashFault } from "../support/upstash-rest.js";
+
+describe("store faults (KV store, private Redis with persistence)", () => {
+  let kv: KvBackend;
+  let app: RunningApp;
+  beforeAll(async () => {
+    kv = await startKvBackend({ persistence: true });
+    // Renewal due on every request after 1 s, so the outage hits reads and renewals alike.
+    app = await startApp({ ...kv.env, SESSION_UPDATE_AGE: "1", SESSION_IDLE_TIMEOUT: "600" });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await kv?.stop();
+  });
+
+  /** Users with carts, written before the outage. */
+  const usersWithCarts = async (count: number) => {
+    const clients = [];
+    for (let i = 0; i < count; i++) {
+      const client = new HttpClient(app.url);
+      await client.submit("/login", { username: i % 2 ? "alan" : "ada", password: i % 2 ? "turing" : "lovelace" });
+      await client.submit("/cart", { item: `item-${i}-a` }, 'name="item"');
+      await client.submit("/cart", { item: `item-${i}-b` }, 'name="item"');
+      clients.push(client);
+    }
+    return clients;
+  };
+
+  /** During the outage: a server error, quickly, and the session cookie untouched. */
+  const failsWithoutLogout = async (client: HttpClient) => {
+    const cookie = client.cookies.get("session");
+    for (const path of ["/dashboard", "/cart", "/api/me"]) {
+      const response = await client.request(path);
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      expect(response.setCookies.filter((c) => c.name.startsWith("session"))).toEqual([]);
+    }
+    expect(client.cookies.get("session")).toBe(cookie);
+  };
+
+  const stillThere = async (client: HttpClient, index: number) => {
+    const me = await client.get("/api/me");
+    expect(me.status).toBe(200);
+    expect(JSON.parse(me.body).cart).toEqual([`item-${index}-a`, `item-${index}-b`]);
+    expect(testId((await client.get("/dashboard")).body, "user")).toMatch(/Ada Lovelace|Alan Turing/);
+  };
+
+  it("Redis stopped mid-traffic and started again: no logout, no lost data", { timeout: 120_000 }, async () => {
+    const clients = await usersWithCarts(4);
+    await kv.redis.kill!();
+    try {
+      for (const client of clients) await failsWithoutLogout(client);
+    } finally {
+      await kv.redis.start!();
+    }
+    for (const [index, client] of clients.entries()) await stillThere(client, index);
+  });
+
+  for (const fault of ["500", "hang", "malformed-json"] as UpstashFault[]) {
+    it(`the REST API answering ${fault}: no logout, and the sessions work once it recovers`, { timeout: 120_000 }, async () => {
+      const clients = await usersWithCarts(2);
+      kv.rest.fault = fault;
+      try {
+        for (const client of clients) await failsWithoutLogout(client);
+      } finally {
+        kv.rest.fault = "none";
+      }
+      for (const [index, client] of clients.entries()) await stillThere(client, index);
+    });
+  }
+});
