@@ -4,8 +4,8 @@
 //   BENCH_ONLY=micro,kv,e2e   run only these sections (default: all three)
 //   BENCH_QUICK=1             fewer/shorter rounds and 10^5 instead of 10^6 stored sessions (a smoke run)
 //   BENCH_KV=0                leave the /kv route out of the end-to-end section
-//   BENCH_ROUNDS=<n>          rounds for every section (default: micro 7, kv 5, e2e 4)
-//   BENCH_SECONDS=<n>         seconds per end-to-end run (default 6)
+//   BENCH_ROUNDS=<n>          rounds for every section (default: micro 15, kv 10, e2e 4)
+//   BENCH_SECONDS=<n>         seconds per end-to-end run (default 8)
 //   BENCH_RENDER=1            only re-render the report from bench/.results/last.json (no measuring)
 //
 // Everything runs on loopback against processes this script starts (next start, a private
@@ -59,12 +59,12 @@ async function section(name, run) {
   log(`section ${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-await section("micro", () => runMicro({ rounds: rounds(7), log }));
-await section("kv", () => runKv({ rounds: rounds(5), log, large: quick ? 100_000 : 1_000_000 }));
+await section("micro", () => runMicro({ rounds: rounds(15), log }));
+await section("kv", () => runKv({ rounds: rounds(10), log, large: quick ? 100_000 : 1_000_000 }));
 await section("e2e", () =>
   runE2E({
     rounds: rounds(4),
-    seconds: Number(env.BENCH_SECONDS ?? (quick ? 3 : 6)),
+    seconds: Number(env.BENCH_SECONDS ?? (quick ? 3 : 8)),
     warmup: quick ? 2 : 3,
     connections: 10,
     kv: env.BENCH_KV !== "0",

@@ -14,11 +14,16 @@ const nowNs = () => process.hrtime.bigint();
  * Runs `op(state, i)` for i in [0, n) sequentially (awaiting each) and returns µs per op.
  * `prepare(n)` builds the state outside the timed region (e.g. n fresh seals).
  */
-export async function timeOps(bench, n) {
+export async function timeOps(bench, n, cpu) {
   const state = bench.prepare ? await bench.prepare(n) : undefined;
+  const cpu0 = process.cpuUsage();
   const start = nowNs();
   for (let i = 0; i < n; i++) await bench.op(state, i);
   const ns = Number(nowNs() - start);
+  if (cpu) {
+    const used = process.cpuUsage(cpu0);
+    cpu.us = (used.user + used.system) / n;
+  }
   return ns / 1000 / n;
 }
 
@@ -34,25 +39,33 @@ export async function runRounds(benches, { rounds = 5, roundMs = 300, log = () =
     // Calibrate on a small batch, then warm up with a full-size one (JIT, caches, pools).
     let n = 16;
     let us = await timeOps(bench, n);
-    while (us * n < 40_000 && n < 1 << 20) {
+    while (us * n < 30_000 && n < 1 << 20) {
       n *= 4;
       us = await timeOps(bench, n);
     }
-    const size = Math.max(8, Math.min(200_000, Math.round((roundMs * 1000) / us)));
+    // Size from the fastest of a few warm-up batches: a batch hit by a pause elsewhere on the
+    // machine must not shrink every later round to a handful of calls.
+    let best = us;
+    for (let i = 0; i < 3; i++) best = Math.min(best, await timeOps(bench, Math.max(n, Math.round((roundMs * 500) / best))));
+    const size = Math.max(20, Math.min(200_000, Math.round((roundMs * 1000) / best)));
     sizes.set(bench.name, size);
-    await timeOps(bench, size);
-    log(`  calibrated ${bench.name}: ${size} ops/round (~${us.toFixed(1)} µs/op)`);
+    log(`  calibrated ${bench.name}: ${size} ops/round (~${best.toFixed(1)} µs/op)`);
   }
-  const results = new Map(benches.map((bench) => [bench.name, []]));
+  const results = new Map(benches.map((bench) => [bench.name, { wall: [], cpu: [] }]));
   for (let round = 0; round < rounds; round++) {
     const order = benches.map((_, i) => benches[(i + round) % benches.length]);
     for (const bench of order) {
       globalThis.gc?.();
-      results.get(bench.name).push(await timeOps(bench, sizes.get(bench.name)));
+      const cpu = {};
+      const result = results.get(bench.name);
+      result.wall.push(await timeOps(bench, sizes.get(bench.name), cpu));
+      result.cpu.push(cpu.us);
     }
-    log(`  round ${round + 1}/${rounds} done`);
+    if ((round + 1) % 5 === 0 || round + 1 === rounds) log(`  round ${round + 1}/${rounds} done`);
   }
-  return new Map([...results].map(([name, values]) => [name, { median: median(values), rounds: values, n: sizes.get(name) }]));
+  return new Map(
+    [...results].map(([name, { wall, cpu }]) => [name, { median: median(wall), rounds: wall, cpuMedian: median(cpu), cpuRounds: cpu, n: sizes.get(name) }]),
+  );
 }
 
 /** CPU model, cores, memory, Node version, OS, date: the header of every report. */

@@ -30,7 +30,7 @@ export function describeBrowserFlows(storeName: string, env: () => Record<string
     describe("default timeouts", () => {
       let app: RunningApp;
       beforeAll(async () => {
-        app = await startApp(env(), process.env.NSK_BROWSER_APP_DIR);
+        app = await startApp(env());
       });
       afterAll(() => app?.stop());
       const url = (path: string) => new URL(path, app.url).href;
@@ -311,10 +311,7 @@ export function describeBrowserFlows(storeName: string, env: () => Record<string
     describe.concurrent("short timeouts (idle 3 s, renewal after 1 s, absolute 60 s)", () => {
       let app: RunningApp;
       beforeAll(async () => {
-        app = await startApp(
-          { ...env(), SESSION_IDLE_TIMEOUT: "3", SESSION_UPDATE_AGE: "1", SESSION_ABSOLUTE_TIMEOUT: "60" },
-          process.env.NSK_BROWSER_APP_DIR,
-        );
+        app = await startApp({ ...env(), SESSION_IDLE_TIMEOUT: "3", SESSION_UPDATE_AGE: "1", SESSION_ABSOLUTE_TIMEOUT: "60" });
       });
       afterAll(() => app?.stop());
       const url = (path: string) => new URL(path, app.url).href;
