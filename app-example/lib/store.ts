@@ -8,8 +8,8 @@ const prefix = process.env.SESSION_KV_PREFIX || undefined;
 
 export async function pickStore(): Promise<SessionStore | undefined> {
   if (process.env.KV_REST_API_URL) {
-    const { kvStore } = await import("next-session-kit/stores/kv");
-    return kvStore({ prefix });
+    const [{ kvStore }, { kv }] = await Promise.all([import("next-session-kit/stores/kv"), import("@vercel/kv")]);
+    return kvStore({ client: kv, prefix });
   }
   if (process.env.REDIS_URL) {
     const [{ redisStore }, { Redis }] = await Promise.all([import("next-session-kit/stores/redis"), import("ioredis")]);

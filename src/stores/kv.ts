@@ -15,9 +15,10 @@ export interface KvClient {
 
 export interface KvStoreOptions extends RedisFamilyOptions {
   /**
-   * Default: `kv` from @vercel/kv, configured by KV_REST_API_URL and KV_REST_API_TOKEN. Pass
-   * `new Redis({ url, token })` from @upstash/redis to use Upstash directly (then @vercel/kv
-   * is never loaded).
+   * Default: the client `kv` from @vercel/kv is, built here from @upstash/redis (which every
+   * @vercel/kv install brings along): `KV_REST_API_URL` / `KV_REST_API_TOKEN`, auto-pipelining.
+   * Importing @vercel/kv itself would make bundlers fail the build of apps that use Upstash
+   * without it. Pass `kv` from @vercel/kv, or `new Redis({ url, token })` from @upstash/redis.
    */
   client?: KvClient;
 }
@@ -35,12 +36,18 @@ function assertKvEnvironment(): void {
   );
 }
 
+/** What `kv` from @vercel/kv is: an Upstash client on the two variables, auto-pipelining. */
+function defaultClient(Redis: typeof import("@upstash/redis").Redis): KvClient {
+  const env = globalThis.process?.env ?? {};
+  return new Redis({ url: env.KV_REST_API_URL!, token: env.KV_REST_API_TOKEN!, enableAutoPipelining: true });
+}
+
 /** A server-side store on Vercel KV or Upstash Redis: revocable, listable, no size limit. */
 export function kvStore(options: KvStoreOptions = {}): SessionStore {
   const given = options.client;
   let client: Promise<KvClient> | undefined = given && Promise.resolve(given);
-  // Loaded on first use only, so apps that pass an @upstash/redis client need no @vercel/kv.
-  const connect = () => (client ??= import("@vercel/kv").then((module) => module.kv));
+  // Loaded on first use only: apps that pass a client never load it.
+  const connect = () => (client ??= import("@upstash/redis").then(({ Redis }) => defaultClient(Redis)));
   const store = scriptedStore("kvStore", {
     evalsha: async (sha, keys, args) => (await connect()).evalsha(sha, keys, args),
     eval: async (source, keys, args) => (await connect()).eval(source, keys, args),
