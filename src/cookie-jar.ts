@@ -18,3 +18,19 @@ export interface CookieJar {
   get(name: string): string | undefined;
   set(name: string, value: string, attributes: CookieAttributes): void;
 }
+
+/**
+ * A cookie in the object shape Next's cookie APIs (and the `cookie` package) take; removals
+ * also get a past `Expires` for clients that ignore `Max-Age=0`.
+ */
+export function cookieObject(name: string, value: string, attributes: CookieAttributes) {
+  const { maxAge, domain, ...rest } = attributes;
+  return {
+    name,
+    value,
+    ...rest,
+    ...(domain === undefined ? {} : { domain }),
+    ...(maxAge === undefined ? {} : { maxAge }),
+    ...(maxAge === 0 ? { expires: new Date(0) } : {}),
+  };
+}

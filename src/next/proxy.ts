@@ -10,7 +10,7 @@
  */
 import { stringifySetCookie } from "cookie";
 import { NextResponse, type NextRequest } from "next/server.js";
-import type { CookieAttributes, CookieJar } from "../cookie-jar.js";
+import { cookieObject, type CookieAttributes, type CookieJar } from "../cookie-jar.js";
 import type { SessionEngine } from "../engine.js";
 import { SessionStoreError } from "../errors.js";
 import type { Session } from "../session.js";
@@ -54,17 +54,7 @@ function proxyJar(request: NextRequest, writes: Map<string, CookieWrite>): Cooki
   };
 }
 
-function toCookie({ name, value, attributes }: CookieWrite) {
-  const { maxAge, domain, ...rest } = attributes;
-  return {
-    name,
-    value,
-    ...rest,
-    ...(domain === undefined ? {} : { domain }),
-    ...(maxAge === undefined ? {} : { maxAge }),
-    ...(maxAge === 0 ? { expires: new Date(0) } : {}),
-  };
-}
+const toCookie = ({ name, value, attributes }: CookieWrite) => cookieObject(name, value, attributes);
 
 /**
  * A NextResponse carrying `response`'s status, headers and body: responses built with

@@ -6,7 +6,7 @@
  */
 import "server-only";
 import { cookies, headers } from "next/headers.js";
-import type { CookieAttributes, CookieJar } from "../cookie-jar.js";
+import { cookieObject, type CookieJar } from "../cookie-jar.js";
 import type { SessionEngine } from "../engine.js";
 import type { Session } from "../session.js";
 
@@ -23,17 +23,7 @@ function isWritable(store: NextCookies): boolean {
 function nextJar(store: NextCookies): CookieJar {
   return {
     get: (name) => store.get(name)?.value,
-    set: (name, value, attributes: CookieAttributes) => {
-      const { maxAge, domain, ...rest } = attributes;
-      store.set({
-        name,
-        value,
-        ...rest,
-        ...(domain === undefined ? {} : { domain }),
-        ...(maxAge === undefined ? {} : { maxAge }),
-        ...(maxAge === 0 ? { expires: new Date(0) } : {}),
-      });
-    },
+    set: (name, value, attributes) => store.set(cookieObject(name, value, attributes)),
   };
 }
 

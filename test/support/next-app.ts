@@ -4,13 +4,14 @@
  * server on a free port with its own environment (store, timeouts), and stops it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
+import { oncePerRun } from "./once.js";
+import { freePort } from "./redis.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const nextBin = (appDir: string) => createRequire(join(appDir, "package.json")).resolve("next/dist/bin/next");
@@ -18,36 +19,12 @@ const nextBin = (appDir: string) => createRequire(join(appDir, "package.json")).
 /** The password test apps run with (tests seal and forge cookies with it). */
 export const TEST_PASSWORD = "test-password-that-is-at-least-32-characters-long";
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
 /** Builds `appDir` once per test run (the run id comes from test/global-setup.ts). */
 export async function ensureBuilt(appDir = join(ROOT, "app-example")): Promise<void> {
   const runId = inject("runId");
   const marker = join(appDir, ".next", "nsk-test-run");
-  const lock = join(appDir, ".nsk-build-lock");
   const built = () => existsSync(marker) && readFileSync(marker, "utf8") === runId;
-  while (!built()) {
-    try {
-      mkdirSync(lock);
-    } catch {
-      await sleep(500);
-      continue;
-    }
-    try {
-      if (!built()) build(appDir, runId, marker);
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
+  await oncePerRun(join(appDir, ".nsk-build-lock"), built, () => build(appDir, runId, marker));
 }
 
 function build(appDir: string, runId: string, marker: string): void {

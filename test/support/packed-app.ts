@@ -8,9 +8,9 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { inject } from "vitest";
 import { ROOT } from "./next-app.js";
+import { oncePerRun } from "./once.js";
 
 function npm(args: string[], cwd: string): void {
   const cli = process.env.npm_execpath;
@@ -19,29 +19,16 @@ function npm(args: string[], cwd: string): void {
   if (result.status !== 0) throw new Error(`npm ${args.join(" ")} failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
 }
 
-/** Runs `make` once per test run across parallel test files (a lock directory serialises them). */
+/** Runs `make` in a fresh temporary directory once per test run; returns the directory. */
 async function once(name: string, make: (dir: string) => void): Promise<string> {
   const dir = join(tmpdir(), `nsk-${inject("runId")}-${name}`);
   const done = join(dir, ".done");
-  const lock = `${dir}.lock`;
-  while (!existsSync(done)) {
-    try {
-      mkdirSync(lock);
-    } catch {
-      await sleep(500);
-      continue;
-    }
-    try {
-      if (!existsSync(done)) {
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(dir, { recursive: true });
-        make(dir);
-        writeFileSync(done, "");
-      }
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
+  await oncePerRun(`${dir}.lock`, () => existsSync(done), () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    make(dir);
+    writeFileSync(done, "");
+  });
   return dir;
 }
 
