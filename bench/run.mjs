@@ -13,7 +13,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { e2eMarkdown, runE2E } from "./e2e.mjs";
+import { costSteps, e2eMarkdown, runE2E } from "./e2e.mjs";
 import { kvMarkdown, runKv } from "./kv.mjs";
 import { fmtUs, fmtX, machine, table } from "./lib/measure.mjs";
 import { microMarkdown, runMicro } from "./micro.mjs";
@@ -183,46 +183,114 @@ function collectTargets({ micro, e2e, kv }) {
   return rows;
 }
 
-/** Explanations for every missed target, with this run's numbers. */
+/** Explanations for every missed target, with this run's numbers, then other observations. */
 function analysis({ micro, e2e, kv }, targets) {
   const out = [];
   const missed = targets.filter((t) => t.ok === false);
-  if (missed.length === 0) out.push("Every target measured in this run is met.");
+  if (missed.length === 0) out.push("Every target measured in this run is met.", "");
   const byId = (id) => missed.find((t) => t.id === id);
+  const microUs = (name) => micro?.rows.find((x) => x.name === name)?.us ?? micro?.anatomy.find((x) => x.name === name)?.us;
+
   if (e2e && (byId("/ours vs /plain (req/s)") || byId("/ours vs /iron (req/s)"))) {
     const r = (id) => e2e.routes.find((x) => x.id === id);
     const [plain, proxied, ours, iron] = ["plain", "proxied", "ours", "iron"].map(r);
-    const nextProxyMs = proxied.cpuMs - plain.cpuMs;
-    const sessionMs = ours.cpuMs - proxied.cpuMs;
-    out.push(
-      `**End to end.** /ours reached ${fmtX(ours.vsPlain)} of /plain's requests/s (target 0.85x) and ${fmtX(ours.vsIron)} of /iron's (target 1.3x). ` +
-        `Server CPU per request splits the gap: /plain ${plain.cpuMs.toFixed(2)} ms, /proxied ${proxied.cpuMs.toFixed(2)} ms, /ours ${ours.cpuMs.toFixed(2)} ms, /iron ${iron.cpuMs.toFixed(2)} ms. ` +
-        `So merely running a proxy on the route (Next builds a NextRequest, runs the proxy bundle in its sandbox adapter, and merges its response) costs ` +
-        `${nextProxyMs.toFixed(2)} ms per request (/proxied reaches ${fmtX(proxied.vsPlain)} of /plain with a proxy that does nothing), ` +
-        `and our session work on top of that (the proxy's open + the page's cookies() and open, both cache hits) costs ${sessionMs.toFixed(2)} ms. ` +
-        (micro
-          ? `The library's own part of that is small: a warm read takes ${fmtUs(micro.rows.find((x) => x.name === "ours.readWarm").us)} µs in the micro section (two per request); the rest is Next's per-request machinery ` +
-            "that a session-reading proxy and page switch on: the proxy returns `NextResponse.next({ request: { headers } })`, so Next forwards every request header as an " +
-            "`x-middleware-request-*` override header and rebuilds the request headers for the render, and the page's `cookies()` parses the Cookie header into a RequestCookies map. "
-          : "") +
-        `With a proxy alone already at ${fmtX(proxied.vsPlain)} of /plain, the 0.85x target leaves ${(Math.max(0, proxied.vsPlain - 0.85) * 100).toFixed(0)} points for all session work.`,
-      "",
+    const steps = Object.fromEntries(costSteps(e2e).map((step) => [step.id, step.ms]));
+    const parts = [
+      `**End to end.** /ours reached ${fmtX(ours.vsPlain)} of /plain's requests/s (target 0.85x) and ${fmtX(ours.vsIron)} of /iron's (target 1.3x); ` +
+        `from server CPU per request the same ratios are ${fmtX(1 / ours.cpuVsPlain)} and ${fmtX(1 / ours.cpuVsIron)}. ` +
+        `Of /ours's ${ours.cpuMs.toFixed(2)} ms of server CPU per request, the page itself is ${steps.page.toFixed(2)} ms, ` +
+        `Next running any proxy at all adds ${steps.proxy.toFixed(2)} ms (/proxied, a proxy that returns \`NextResponse.next()\`, reaches ${fmtX(proxied.vsPlain)} of /plain by itself), ` +
+        `forwarding the request headers the way the library's proxy returns (\`NextResponse.next({ request: { headers } })\`, which makes Next copy every header into ` +
+        `\`x-middleware-request-*\` overrides and rebuild the request for the render) adds ${steps.forward.toFixed(2)} ms, ` +
+        `and the session work proper (the proxy's open, the page's \`cookies()\` and open) adds ${steps.session.toFixed(2)} ms.`,
+    ];
+    if (micro) {
+      parts.push(
+        `The library's crypto is not where it goes: both reads are cache hits, ${fmtUs(microUs("ours.readWarm"))} µs each in the micro section. ` +
+          `A CPU profile of \`next start\` under /ours load taken when this bench was written (bench/app built without server minification, \`node --cpu-prof\`) showed the same split: ` +
+          "inside the library's proxy function about 55% of the time was `NextResponse.next({ request: { headers } })` (undici `Headers#set` for the override headers and the `NextResponse` constructor) " +
+          "and about 30% the engine's open; in `getSession()`, `cookies()` took about as long as the open.",
+      );
+    }
+    const room = proxied.vsPlain - 0.85;
+    const sessionShare = (steps.forward + steps.session) / ours.cpuMs;
+    parts.push(
+      room < 0
+        ? `A proxy that does nothing already falls short of the 0.85x target on its own (${fmtX(proxied.vsPlain)} of /plain on this machine): no library that needs a proxy can meet it here.`
+        : room <= 0.05
+          ? `With a do-nothing proxy already at ${fmtX(proxied.vsPlain)} of /plain, the 0.85x target leaves essentially nothing for session work: it can be approached, not met.`
+          : `A do-nothing proxy is at ${fmtX(proxied.vsPlain)} of /plain, which leaves ${(room * 100).toFixed(0)} points of /plain's throughput for everything the session adds.`,
+      ` Everything the library adds (header forwarding + session work) is ${(sessionShare * 100).toFixed(0)}% of /ours's server CPU; ` +
+        `/ours vs /proxied, i.e. the session's own cost against the proxy it needs anyway, is ${fmtX(ours.rps / proxied.rps)} in requests/s and ${fmtX(proxied.cpuMs / ours.cpuMs)} from CPU.`,
     );
+    if (byId("/ours vs /iron (req/s)")) {
+      parts.push(
+        `Against /iron, requests/s understate the difference that CPU shows (${fmtX(ours.vsIron)} vs ${fmtX(1 / ours.cpuVsIron)}): iron-session's Web Crypto calls run on libuv's thread pool, ` +
+          "so on this 2-core machine part of their cost runs in parallel on the second core, which autocannon also needs; the main thread, which bounds requests/s, sees less of it. " +
+          `/iron spends ${(iron.cpuMs - ours.cpuMs).toFixed(2)} ms more CPU per request than /ours.`,
+      );
+    }
+    out.push(parts.join(" "), "");
   }
+
   const mem = byId("memory");
   if (mem && kv) {
     const m = kv.memory;
     out.push(
-      `**Redis memory.** A ${m.dataBytes}-byte session takes ${m.hashBytes} bytes, ${m.hashBytes - 300} over the 300-byte target. The data itself is about ${m.dataBytes} bytes plus the \`d:\` field prefixes; ` +
-        `what pushes it over is fixed overhead: the key name is ${m.keyLength} characters (prefix, hash tag, \`:s:\`, a 43-character SHA-256 digest) and is stored once in the keyspace, ` +
-        `the \`u\` field repeats a 43-character SHA-256 digest of the user id (used by the scripts to keep the per-user index right), and c/s/e are three more fields. ` +
-        `Measured in this run: without \`u\` the hash takes ${m.withoutU} bytes; with both digests cut to 128 bits (22 characters, still far beyond guessing) it takes ${m.shortDigests} bytes. ` +
-        "Either change is in src/stores/redis-common (layout.ts / scripts.ts), not in the bench.",
+      `**Redis memory.** A ${m.dataBytes}-byte session takes ${m.hashBytes} bytes, ${m.hashBytes - 300} (${(((m.hashBytes - 300) / 300) * 100).toFixed(0)}%) over the 300-byte target. ` +
+        `The data is ${m.dataBytes} bytes plus a \`d:\` prefix per key; what pushes the total over is fixed overhead: the key name is ${m.keyLength} characters ` +
+        "(prefix, hash tag, `:s:`, a 43-character SHA-256 digest of the id) plus Redis's per-key structures, " +
+        "the `u` field repeats a 43-character SHA-256 digest of the user id (the scripts read it to keep the per-user index right), and c/s/e are three more fields. " +
+        `Measured in this run: without \`u\` the hash would take ${m.withoutU} bytes; with both digests cut to 128 bits (22 characters, still far beyond guessing) ${m.shortDigests} bytes. ` +
+        "Either change belongs in src/stores/redis-common (layout.ts, scripts.ts).",
       "",
     );
   }
-  for (const t of missed.filter((x) => !["memory", "/ours vs /plain (req/s)", "/ours vs /iron (req/s)"].includes(x.id))) {
-    out.push(`**${t.target}**: measured ${t.measured}. See the section above for the breakdown.`, "");
+  if (byId("scale") && kv) {
+    const [small, big] = kv.scale;
+    out.push(
+      `**10^3 vs 10^6 stored sessions.** Measured ${fmtX(big.us / small.us)} per read on the client and ${fmtX(big.serverUs / small.serverUs)} inside Redis. ` +
+        "Every read is one EVALSHA of the same script touching one hash by key (O(1) in the keyspace size), so a difference beyond the run's noise " +
+        "would come from CPU caches: a 10^6-key keyspace no longer fits them. Compare the two rows' spread before drawing conclusions.",
+      "",
+    );
   }
+  for (const t of missed.filter((x) => ["warm read vs unsealData", "cold read vs unsealData"].includes(x.id))) {
+    out.push(
+      `**${t.target}**: measured ${t.measured}. A warm read is the verified-seal cache hit (${fmtUs(microUs("cache.hit"))} µs: an LRU refresh, i.e. Map delete + re-insert keyed by the ` +
+        "whole ~800-character seal, and a JSON.parse of the cached record) plus the engine's open (record copies, timeout checks, flash lookup, several awaits).",
+      "",
+    );
+  }
+  for (const t of missed.filter((x) => !["memory", "scale", "warm read vs unsealData", "cold read vs unsealData", "/ours vs /plain (req/s)", "/ours vs /iron (req/s)"].includes(x.id))) {
+    out.push(`**${t.target}**: measured ${t.measured}. See the section above.`, "");
+  }
+
+  const notes = [];
+  if (micro) {
+    const verify = microUs("id.verify");
+    const hash = microUs("id.hash");
+    const node = microUs("node.hmac+hash");
+    notes.push(
+      `- Server-side stores (kvStore, redisStore) check the cookie's signature (Web Crypto HMAC, ${fmtUs(verify)} µs) and hash the id (Web Crypto SHA-256, ${fmtUs(hash)} µs) on every read, ` +
+        `twice per request (proxy and page). The same two operations on node:crypto took ${fmtUs(node)} µs here: the Web Crypto per-call overhead the cookie store already avoids.`,
+    );
+  }
+  if (e2e) {
+    const steps = Object.fromEntries(costSteps(e2e).map((step) => [step.id, step.ms]));
+    notes.push(
+      `- The library's proxy always returns \`NextResponse.next({ request: { headers } })\`; in this run that forwarding cost ${steps.forward.toFixed(2)} ms of server CPU per request ` +
+        "(/forwarded vs /proxied). Forwarding is only needed when the proxy changed a cookie (renewal, purge, a retired flash); the steady state " +
+        "(a valid, not-yet-due session: what this bench sends) could return a plain `NextResponse.next()`, since the page then reads the cookies the browser sent.",
+    );
+  }
+  if (e2e?.routes.find((x) => x.id === "kv")) {
+    const kvRoute = e2e.routes.find((x) => x.id === "kv");
+    notes.push(
+      `- /kv makes ${kvRoute.restPerRequest?.toFixed(2)} REST round trips per page request: getSession() does not reuse the record the proxy just loaded, so the steady state costs ` +
+        "two EVALSHA calls (each one round trip, as the targets require) instead of one. In the page, @vercel/kv's fetch also goes through Next's patched fetch.",
+    );
+  }
+  if (notes.length) out.push("**Other observations** (no target attached):", "", ...notes, "");
   return out.join("\n");
 }

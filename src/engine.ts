@@ -6,7 +6,7 @@
 import { readValue, writeValue } from "./codec/chunks.js";
 import type { IronCodec } from "./codec/iron.js";
 import type { Signer } from "./codec/signer.js";
-import { readFlash, writeFlash, type FlashMode } from "./flash.js";
+import { flashCookieName, readFlash, writeFlash, type FlashMode } from "./flash.js";
 import type { SessionConfig, SessionEvent } from "./config.js";
 import type { CookieAttributes, CookieJar } from "./cookie-jar.js";
 import { SessionError, SessionStoreError } from "./errors.js";
@@ -63,6 +63,12 @@ export class SessionEngine {
     return writeFlash(jar, this.#config.cookieName, this.#codec, this.#attributes(0), undefined, "next");
   }
 
+  /** Ends the session in the browser: its cookies (chunks included) and any pending flash. */
+  async #removeCookies(jar: CookieJar, names: string[]): Promise<string[]> {
+    if (jar.get(flashCookieName(this.#config.cookieName))) await this.removeFlash(jar);
+    return writeValue(jar, this.#config.cookieName, undefined, this.#attributes(0), names);
+  }
+
   get store(): SessionStore {
     return this.#store;
   }
@@ -95,7 +101,7 @@ export class SessionEngine {
     const purge = async () => {
       if (!stale || state.written) return;
       state.written = true;
-      writeValue(jar, this.#config.cookieName, undefined, this.#attributes(0), state.names);
+      state.names = await this.#removeCookies(jar, state.names);
       this.report({ type: "purged" });
     };
     return { session, stale, renewed, purge };
@@ -175,7 +181,7 @@ export class SessionEngine {
         const result = await this.#write(write, state.key);
         state.written = true;
         if (!result) {
-          state.names = writeValue(jar, this.#config.cookieName, undefined, this.#attributes(0), state.names);
+          state.names = await this.#removeCookies(jar, state.names);
           state.key = undefined;
           return undefined;
         }

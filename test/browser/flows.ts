@@ -389,14 +389,33 @@ async function logIn(page: Page, base: string, username: string, password: strin
 
 /** Waits until React has hydrated the page's forms (so submitting goes through JavaScript). */
 async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const forms = [...document.querySelectorAll("main form")];
-      return forms.length > 0 && forms.every((form) => Object.keys(form).some((key) => key.startsWith("__reactProps$")));
-    },
-    undefined,
-    { timeout: 10_000 },
-  );
+  try {
+    await page.waitForFunction(
+      () => {
+        const forms = [...document.querySelectorAll("main form")];
+        return forms.length > 0 && forms.every((form) => Object.keys(form).some((key) => key.startsWith("__reactProps$")));
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+  } catch (error) {
+    // The usual cause: the page's scripts are gone because app-example/.next was rebuilt under
+    // the running server (another `vitest run` at the same time builds the same folder).
+    const broken = await page
+      .evaluate(async () => {
+        const failures: string[] = [];
+        for (const script of document.querySelectorAll<HTMLScriptElement>("script[src]")) {
+          const response = await fetch(script.src, { method: "HEAD" }).catch(() => undefined);
+          if (!response?.ok) failures.push(`${response?.status ?? "failed"} ${new URL(script.src).pathname}`);
+        }
+        return failures;
+      })
+      .catch(() => [] as string[]);
+    const hint = broken.length
+      ? `; its scripts do not load (${broken.join(", ")}): was app-example/.next rebuilt by another test run while this one ran?`
+      : "";
+    throw new Error(`React did not hydrate ${page.url()} within 10 s${hint}`, { cause: error });
+  }
 }
 
 async function addToCart(page: Page, item: string): Promise<void> {

@@ -112,7 +112,7 @@ it(`${USERS} concurrent users x ${REQUESTS_PER_USER} requests on the KV store: n
   writeFileSync(join(ROOT, "test-results", "load.json"), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`load: ${tally.requests} requests from ${USERS} concurrent users in ${(durationMs / 1000).toFixed(1)} s = ${requestsPerSecond} requests/s`, tally.byStatus);
 
-  if (failures.length) console.log(app.logs().slice(-3000));
+  if (failures.length + tally.problems.length > 0) console.log(`next start, last lines:\n${app.logs().slice(-4_000)}`);
   expect(failures).toEqual([]);
   expect(tally.problems).toEqual([]);
   expect(tally.requests).toBe(USERS * REQUESTS_PER_USER);

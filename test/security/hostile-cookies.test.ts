@@ -79,7 +79,7 @@ const requestJar = (request: NextRequest): CookieJar => ({ get: (name) => reques
 /** What iron-session, the reference, makes of a seal: true when it opens to a session. */
 async function ironOpens(seal: string): Promise<boolean> {
   let failed = false;
-  const value = await unsealData(seal, { password: { 1: PASSWORD }, onUnsealError: () => (failed = true) });
+  const value = await unsealData<Record<string, unknown>>(seal, { password: { 1: PASSWORD }, onUnsealError: () => (failed = true) });
   return !failed && Object.keys(value).length > 0;
 }
 
@@ -133,7 +133,7 @@ function expectPurged(session: Session, writes: Array<[string, string | undefine
 }
 
 /** No store call unless the value was a token this app signed; then only with its payload. */
-async function expectStoreUntouched(app: App, from: number, value: string | undefined, opens: boolean): Promise<void> {
+async function expectNoUnauthenticatedStoreCall(app: App, from: number, value: string | undefined, opens: boolean): Promise<void> {
   const calls = app.calls.slice(from);
   if (calls.length === 0) return;
   expect({ app: app.name, value, calls, authentic: await authentic(value ?? "") }).toMatchObject({ authentic: true });
@@ -153,7 +153,7 @@ async function throughEngine(app: App, pairs: Pair[]): Promise<void> {
   expect(opened.stale).toBe(value !== undefined && !opens);
   if (opens) expect(opened.session.isNew).toBe(false);
   else expectPurged(opened.session, jar.writes.map((w) => [w.name, w.value, w.attributes.maxAge]), names);
-  await expectStoreUntouched(app, from, value, opens);
+  await expectNoUnauthenticatedStoreCall(app, from, value, opens);
   tally(opens);
 }
 
@@ -171,7 +171,7 @@ async function throughProxy(app: App, pairs: Pair[], { path, method, headers }: 
   if (cookies.length > 0) expect(response.headers.get("cache-control")).toBe("private, no-store");
   if (opens) expect(app.seen.session!.isNew).toBe(false);
   else expectPurged(app.seen.session!, cookies.map((c) => [c.name, c.value, c.maxAge]), names);
-  await expectStoreUntouched(app, from, value, opens);
+  await expectNoUnauthenticatedStoreCall(app, from, value, opens);
   tally(opens);
 }
 
@@ -182,10 +182,9 @@ const real = { seal: "", chunks: [] as string[], signedId: "", id: "" };
 let foreign: string[];
 let forgedIds: string[];
 
-/** The session cookie value(s) the response to one `seed` request set. */
+/** The session cookie an app configured with `options` sets for `data`. */
 async function sealed(options: Parameters<typeof setup>[0], data: Record<string, unknown>, name = NAME): Promise<string> {
-  const jar = await setup(options).seed(data);
-  return jar.get(name) ?? [0, 1, 2, 3].map((i) => jar.get(`${name}.${i}`) ?? "").join("");
+  return readValue(await setup(options).seed(data), name).value!;
 }
 
 beforeAll(async () => {
@@ -195,7 +194,7 @@ beforeAll(async () => {
   const user = { userId: "ada", cart: ["tea"] };
   real.seal = (await cookieApp.seed(user)).get(NAME)!;
   const chunked = await cookieApp.seed({ ...user, notes: "n".repeat(5_000) });
-  real.chunks = [0, 1, 2, 3].map((i) => chunked.get(`${NAME}.${i}`)).filter((part): part is string => !!part);
+  real.chunks = readValue(chunked, NAME).names.map((name) => chunked.get(name)!);
   real.signedId = (await serverApp.seed(user)).get(NAME)!;
   real.id = real.signedId.split(".")[0]!;
   const otherServerId = await sealed({ password: OTHER_PASSWORD, store: memoryStore() }, user); // its id lives in the same process store
@@ -210,7 +209,6 @@ beforeAll(async () => {
     otherServerId,
     await forgeToken(real.id, "1", OTHER_PASSWORD), // a live id, signed with the wrong key
     await forgeToken(real.id, "2", PASSWORD), // the right secret under an id the app does not have
-    await forgeToken(otherServerId.split(".")[0]!, "1", OTHER_PASSWORD),
     ...(await Promise.all(INHERITED_IDS.map(({ id, secret }) => forgeToken(real.id, id, secret)))),
   ];
   recorded.calls.length = 0;

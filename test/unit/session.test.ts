@@ -108,6 +108,24 @@ describe("flash", () => {
     expect((await open<Data>(second.next())).session.has("notice")).toBe(false);
   });
 
+  it("a pending flash dies with the session: destroy and purge remove its cookie too", async () => {
+    const { open } = setup();
+    const jar = new TestJar();
+    const first = await open<Data>(jar);
+    first.session.set("userId", "u1");
+    first.session.flash("notice", "Welcome back");
+    await first.session.save();
+
+    const logout = jar.next();
+    await (await open<Data>(logout)).session.destroy();
+    expect(logout.removed).toEqual(expect.arrayContaining(["session", "session.flash"]));
+
+    const tampered = jar.next();
+    tampered.cookies.set("session", "garbage");
+    await (await open<Data>(tampered)).purge();
+    expect(tampered.removed).toEqual(expect.arrayContaining(["session", "session.flash"]));
+  });
+
   it("refuses non-JSON values like set does", async () => {
     const { session } = await setup().open<Data>(new TestJar());
     expect(() => session.flash("notice", new Date() as never)).toThrow(/is a Date \(store a timestamp/);
