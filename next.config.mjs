@@ -8,6 +8,9 @@ const nextConfig = {
   // Store clients are optional peers of the library: keep them out of the server bundles.
   serverExternalPackages: ["ioredis"],
   poweredByHeader: false,
+  // Test runs build into a folder of their own, so they never replace the files of a running
+  // `npm run example` (or of another test run).
+  distDir: process.env.NSK_NEXT_DIST_DIR || ".next",
 };
 
 export default nextConfig;

@@ -1,9 +1,17 @@
 import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { ROOT, testDistDir } from "./support/next-app.js";
 
-/** One id per `vitest run`: test apps are built once per run (see test/support/next-app.ts). */
-export default function setup(project: TestProject): void {
-  project.provide("runId", randomUUID());
+/**
+ * One id per `vitest run`: test apps are built once per run, into a folder of the run's own
+ * (see test/support/next-app.ts), removed when the run ends.
+ */
+export default function setup(project: TestProject): () => void {
+  const runId = randomUUID();
+  project.provide("runId", runId);
+  return () => rmSync(join(ROOT, "app-example", testDistDir(runId)), { recursive: true, force: true });
 }
 
 declare module "vitest" {

@@ -4,7 +4,7 @@
  * server on a free port with its own environment (store, timeouts), and stops it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -19,22 +19,37 @@ const nextBin = (appDir: string) => createRequire(join(appDir, "package.json")).
 /** The password test apps run with (tests seal and forge cookies with it). */
 export const TEST_PASSWORD = "test-password-that-is-at-least-32-characters-long";
 
-/** Builds `appDir` once per test run (the run id comes from test/global-setup.ts). */
-export async function ensureBuilt(appDir = join(ROOT, "app-example")): Promise<void> {
-  const runId = inject("runId");
-  const marker = join(appDir, ".next", "nsk-test-run");
-  const built = () => existsSync(marker) && readFileSync(marker, "utf8") === runId;
-  await oncePerRun(join(appDir, ".nsk-build-lock"), built, () => build(appDir, runId, marker));
+/**
+ * Where this run builds app-example (`distDir`, see next.config.mjs): a folder per run, so a
+ * build never replaces the files of a running `npm run example` or of another run's servers.
+ * test/global-setup.ts removes it afterwards. Fixture apps in temporary folders use `.next`.
+ */
+export const testDistDir = (runId: string) => `.next-test-${runId.slice(0, 8)}`;
+
+/** The environment every build and server of a test app gets. */
+function appEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    SESSION_PASSWORD: TEST_PASSWORD,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NSK_NEXT_DIST_DIR: testDistDir(inject("runId")),
+  };
 }
 
-function build(appDir: string, runId: string, marker: string): void {
-  const result = spawnSync(process.execPath, [nextBin(appDir), "build", appDir], {
-    cwd: appDir,
-    env: { ...process.env, NODE_ENV: "production", SESSION_PASSWORD: TEST_PASSWORD, NEXT_TELEMETRY_DISABLED: "1" },
-    encoding: "utf8",
-  });
+/** Builds `appDir` once per test run (the run id comes from test/global-setup.ts). */
+export async function ensureBuilt(appDir = join(ROOT, "app-example")): Promise<void> {
+  // Only app-example's configuration reads NSK_NEXT_DIST_DIR; fixture apps build into `.next`.
+  const distDir = appDir === join(ROOT, "app-example") ? testDistDir(inject("runId")) : ".next";
+  const marker = join(appDir, distDir, "nsk-test-run");
+  const built = () => existsSync(marker);
+  await oncePerRun(join(appDir, `${distDir}.lock`), built, () => build(appDir, marker));
+}
+
+function build(appDir: string, marker: string): void {
+  const result = spawnSync(process.execPath, [nextBin(appDir), "build", appDir], { cwd: appDir, env: appEnv(), encoding: "utf8" });
   if (result.status !== 0) throw new Error(`next build ${appDir} failed:\n${result.stdout}\n${result.stderr}`);
-  writeFileSync(marker, runId);
+  writeFileSync(marker, "");
 }
 
 export interface RunningApp {
@@ -51,7 +66,7 @@ export async function startApp(env: Record<string, string | undefined> = {}, app
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [nextBin(appDir), "start", appDir, "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: appDir,
-    env: { ...process.env, NODE_ENV: "production", SESSION_PASSWORD: TEST_PASSWORD, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...appEnv(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
