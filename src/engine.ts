@@ -10,7 +10,7 @@ import { flashCookieName, readFlash, writeFlash, type FlashMode } from "./flash.
 import type { SessionConfig, SessionEvent } from "./config.js";
 import type { CookieAttributes, CookieJar } from "./cookie-jar.js";
 import { SessionError, SessionStoreError } from "./errors.js";
-import { assertValid, schemaIssues } from "./schema.js";
+import { assertKeyValid, assertValid, schemaIssues } from "./schema.js";
 import { Session, type SessionHost, type SessionWrite } from "./session.js";
 import type { SessionRecord, SessionStore, TouchRequest } from "./stores/types.js";
 
@@ -172,6 +172,7 @@ export class SessionEngine {
   #host(jar: CookieJar, state: { key: string | undefined; names: string[]; written: boolean }, options: OpenOptions): SessionHost {
     return {
       writable: options.writable,
+      validate: (data, key) => assertKeyValid(this.#config.schema, data, key),
       write: async (write: SessionWrite) => {
         if (write.kind === "save" && write.flash !== undefined) {
           const mode = options.rendersPage ? "shown" : "next";

@@ -26,6 +26,8 @@ export interface SessionHost {
   readonly writable: boolean;
   /** Persists the write; returns the stored record and id afterwards (none after destroy). */
   write(write: SessionWrite): Promise<{ record: SessionRecord; id: string | undefined } | undefined>;
+  /** Throws `SessionValidationError` when `data` fails the app's schema under `key`. */
+  validate(data: Record<string, unknown>, key: string): void;
 }
 
 type DataOf<T> = T extends Record<string, unknown> ? T : Record<string, unknown>;
@@ -82,6 +84,7 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
   set<K extends keyof DataOf<Data> & string>(key: K, value: DataOf<Data>[K]): this {
     const problem = jsonProblem(value, `session.set("${key}", …): the value`);
     if (problem) throw new SessionError(`next-session-kit: ${problem}.`);
+    this.#host.validate({ ...this.#record.data, [key]: value }, key);
     this.#record.data[key] = value;
     this.#set.add(key);
     this.#unset.delete(key);
