@@ -210,6 +210,7 @@ export async function runE2E({ rounds = 3, seconds = 8, warmup = 3, connections 
         p975: median(rs.map((r) => r.p975)),
         p99: median(rs.map((r) => r.p99)),
         cpuMs: median(rs.map((r) => r.cpuMs)),
+        cpuRange: [Math.min(...rs.map((r) => r.cpuMs)), Math.max(...rs.map((r) => r.cpuMs))],
         cpuVsPlain: median(rs.map((r, i) => r.cpuMs / routes.find((x) => x.id === "plain").results[i].cpuMs)),
         cpuVsIron: median(rs.map((r, i) => r.cpuMs / routes.find((x) => x.id === "iron").results[i].cpuMs)),
         perRound: rs.map((r) => r.rps),
@@ -243,7 +244,7 @@ export function e2eMarkdown(e2e) {
   );
   out.push(
     table(
-      ["route", "req/s", "p50 ms", "p97.5 ms", "p99 ms", "req/s vs /plain", "req/s vs /iron", "server CPU ms/req", "CPU vs /plain", "Set-Cookie sent", "failed"],
+      ["route", "req/s", "p50 ms", "p97.5 ms", "p99 ms", "req/s vs /plain", "req/s vs /iron", "server CPU ms/req", "(range)", "CPU vs /plain", "Set-Cookie sent", "failed"],
       e2e.routes.map((r) => [
         r.label,
         r.rps.toFixed(0),
@@ -253,6 +254,7 @@ export function e2eMarkdown(e2e) {
         fmtX(r.vsPlain),
         r.id === "iron" ? "1.00x" : fmtX(r.vsIron),
         r.cpuMs.toFixed(2),
+        `${r.cpuRange[0].toFixed(2)}–${r.cpuRange[1].toFixed(2)}`,
         fmtX(r.cpuVsPlain),
         r.setCookies.length ? r.setCookies.join(", ") : "none",
         `${r.failures}/${r.requests}`,
@@ -272,7 +274,8 @@ export function e2eMarkdown(e2e) {
       targets.map((t) => [t.label, fmtX(t.x), fmtX(t.cpuX), `>= ${t.target}x`, t.x >= t.target ? "yes" : `NO: ${((1 - t.x / t.target) * 100).toFixed(0)}% short`]),
     ),
     "",
-    "Server CPU per request, step by step (medians; each step adds one thing to the previous route):",
+    "Server CPU per request, step by step (medians; each step adds one thing to the previous route; a step smaller than the rounds' range above " +
+      "is within this run's noise and can even come out negative):",
     "",
     table(
       ["step", "adds (ms CPU/req)", "share of /ours's total"],

@@ -2,7 +2,7 @@
 // with the codec src/index.ts uses) next to iron-session and Auth.js, same payload, same run.
 import { decode as authDecode, encode as authEncode } from "@auth/core/jwt";
 import { getIronSession, sealData, unsealData } from "iron-session";
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
 import { ironCodecNode } from "../dist/codec/iron-node.js";
 import { cachedUnseal } from "../dist/codec/seal-cache.js";
 import { hashSessionId, newSessionId } from "../dist/codec/session-id.js";
@@ -52,7 +52,7 @@ export async function runMicro({ rounds, roundMs = 80, log }) {
   await cached.unseal(rawSeal);
   const sign = signer({ 1: PASSWORD });
   const sessionId = newSessionId();
-  const nodeKey = createHmac("sha256", PASSWORD).update("next-session-kit/signed-cookie/v1").digest();
+  const nodeKey = createSecretKey(createHmac("sha256", PASSWORD).update("next-session-kit/signed-cookie/v1").digest());
   const signedId = await sign.sign(sessionId);
 
   // Sanity: every variant opens what it was given (a bench of failures would be meaningless).

@@ -21,19 +21,21 @@ const FLASH_TTL_MS = 60_000;
 
 export const flashCookieName = (cookieName: string): string => `${cookieName}.flash`;
 
+/** `nsk: "flash"` tags the seal, so it never opens as a session (the cookie store checks `nsk`). */
 interface SealedFlash {
+  nsk: "flash";
   v: FlashValues;
   m: FlashMode;
 }
 
 /** The flash carried by the request, if its seal opens. */
-export async function readFlash(jar: CookieJar, cookieName: string, codec: IronCodec): Promise<SealedFlash | undefined> {
+export async function readFlash(jar: CookieJar, cookieName: string, codec: IronCodec): Promise<Omit<SealedFlash, "nsk"> | undefined> {
   const sealed = jar.get(flashCookieName(cookieName));
   if (!sealed) return undefined;
   const opened = await codec.unseal(sealed);
   if (!opened.ok || typeof opened.value !== "object" || opened.value === null) return undefined;
-  const { v, m } = opened.value as Partial<SealedFlash>;
-  if (typeof v !== "object" || v === null || (m !== "next" && m !== "shown")) return undefined;
+  const { nsk, v, m } = opened.value as Partial<SealedFlash>;
+  if (nsk !== "flash" || typeof v !== "object" || v === null || (m !== "next" && m !== "shown")) return undefined;
   return { v, m };
 }
 
@@ -51,6 +53,6 @@ export async function writeFlash(
     jar.set(name, "", { ...attributes, maxAge: 0 });
     return;
   }
-  const sealed = await codec.seal({ v: values, m: mode } satisfies SealedFlash, Date.now() + FLASH_TTL_MS);
+  const sealed = await codec.seal({ nsk: "flash", v: values, m: mode } satisfies SealedFlash, Date.now() + FLASH_TTL_MS);
   jar.set(name, sealed, { ...attributes, maxAge: FLASH_TTL_MS / 1000 });
 }

@@ -34,7 +34,7 @@ export function buildEngine(options: SessionOptions<never>): SessionEngine {
   const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords);
   let engine: SessionEngine | undefined;
   store.init?.(storeContext(config, codec, () => engine!));
-  engine = new SessionEngine(config, store, signer(config.passwords), codec);
+  engine = new SessionEngine(config, store, signer(config.passwords, "session-id"), codec);
   return engine;
 }
 

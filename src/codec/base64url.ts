@@ -12,7 +12,8 @@ export function base64urlToBytes(text: string): Uint8Array<ArrayBuffer> | undefi
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  // `atob` ignores the unused low bits of the last character: accept one spelling only.
+  return bytesToBase64url(bytes) === text ? bytes : undefined;
 }
 
 export function textToBase64url(text: string): string {

@@ -9,7 +9,7 @@ import { base64urlToText, textToBase64url } from "./base64url.js";
 import { signer } from "./signer.js";
 
 export function signedCodec(passwords: PasswordMap): IronCodec {
-  const sign = signer(passwords);
+  const sign = signer(passwords, "signed-cookie");
   return {
     seal(value, expiresAt) {
       return sign.sign(textToBase64url(JSON.stringify({ v: value, e: expiresAt })));

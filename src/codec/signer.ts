@@ -14,23 +14,28 @@ export interface Signer {
   verify(token: string): Promise<string | undefined>;
 }
 
-const LABEL = new TextEncoder().encode("next-session-kit/signed-cookie/v1");
 const encoder = new TextEncoder();
 
-async function deriveKey(secret: string): Promise<CryptoKey> {
+/**
+ * What a signature vouches for. Each purpose has its own key, so a token made for one (say a
+ * signed session cookie) never verifies as another (a session id).
+ */
+export type SignPurpose = "session-id" | "signed-cookie";
+
+async function deriveKey(secret: string, purpose: SignPurpose): Promise<CryptoKey> {
   const master = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const derived = await crypto.subtle.sign("HMAC", master, LABEL);
+  const derived = await crypto.subtle.sign("HMAC", master, encoder.encode(`next-session-kit/${purpose}/v1`));
   return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
-export function signer(passwords: PasswordMap): Signer {
+export function signer(passwords: PasswordMap, purpose: SignPurpose): Signer {
   const keys = new Map<string, Promise<CryptoKey>>();
   const keyFor = (id: string): Promise<CryptoKey> | undefined => {
     // Own entries only: an inherited `constructor` or `__proto__` stringifies to a public secret.
     const secret = Object.hasOwn(passwords, id) ? passwords[id] : undefined;
     if (typeof secret !== "string") return undefined;
     let key = keys.get(id);
-    if (!key) keys.set(id, (key = deriveKey(secret)));
+    if (!key) keys.set(id, (key = deriveKey(secret, purpose)));
     return key;
   };
   const newest = String(Math.max(...Object.keys(passwords).map(Number)));

@@ -6,7 +6,10 @@
 import { SessionStoreError } from "../errors.js";
 import type { SessionRecord, SessionStore, StoreContext } from "./types.js";
 
-/** Version 1 of the sealed shape; a seal without `nsk` is a plain iron-session cookie. */
+/**
+ * Version 1 of the sealed shape. A seal without `nsk` is a plain iron-session cookie; one with
+ * another `nsk` tag is ours but not a session (a flash seal), and never opens as one.
+ */
 interface Sealed {
   nsk: 1;
   d: Record<string, unknown>;
@@ -57,7 +60,7 @@ export function cookieStore(): SessionStore {
         return undefined;
       }
       const value = opened.value;
-      const record = !isObject(value) ? undefined : value.nsk === 1 ? fromSealed(value) : fromIronSession(value, Date.now());
+      const record = !isObject(value) ? undefined : value.nsk === 1 ? fromSealed(value) : value.nsk === undefined ? fromIronSession(value, Date.now()) : undefined;
       if (!record) ctx().report({ type: "invalid-record", reason: "unexpected shape" });
       return record;
     },

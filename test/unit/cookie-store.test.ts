@@ -118,6 +118,16 @@ describe("moving from iron-session", () => {
     expect(session.isNew).toBe(false);
     expect(session.data).toEqual({ userId: "u1" });
   });
+
+  it("but never opens a flash seal (ours, tagged) as a session", async () => {
+    const { open } = setup();
+    const jar = new TestJar();
+    const first = await open(jar);
+    first.session.flash("notice", "hi");
+    await first.session.save();
+    const flashSeal = jar.written("session.flash")!.value;
+    expect((await open(new TestJar({ session: flashSeal }))).session.isNew).toBe(true);
+  });
 });
 
 describe("chunking", () => {
@@ -185,7 +195,7 @@ describe('contentSecurity: "signed"', () => {
 
   it.each(INHERITED_IDS)("rejects data signed under the inherited password id $id", async ({ id, secret }) => {
     const data = { nsk: 1, d: { userId: "admin" }, c: Date.now(), s: Date.now(), e: Date.now() + 60_000 };
-    const token = await forgeToken(textToBase64url(JSON.stringify({ v: data, e: data.e })), id, secret);
+    const token = await forgeToken(textToBase64url(JSON.stringify({ v: data, e: data.e })), id, secret, "signed-cookie");
     const { session } = await setup(signed).open(new TestJar({ session: token }));
     expect(session.get("userId")).toBeUndefined();
   });

@@ -192,7 +192,7 @@ describe("store failures", () => {
       delete: () => Promise.reject(new Error("ECONNREFUSED")),
     };
     const { open, events } = setup({ store: failing });
-    const jar = new TestJar({ session: await signer({ 1: PASSWORD }).sign("c2Vzc2lvbi1pZA") });
+    const jar = new TestJar({ session: await signer({ 1: PASSWORD }, "session-id").sign("c2Vzc2lvbi1pZA") });
     await expect(open(jar)).rejects.toThrow(SessionStoreError);
     expect(events.map((e) => e.type)).toEqual(["store-error"]);
     expect(jar.writes).toEqual([]);
