@@ -38,6 +38,8 @@ export interface Opened<Data extends Record<string, unknown>> {
 interface Loaded {
   record: SessionRecord;
   key: string;
+  /** A plain iron-session cookie (no expiry of ours yet): re-sealed at the first renewal. */
+  imported?: boolean;
 }
 
 export class SessionEngine {
@@ -134,7 +136,7 @@ export class SessionEngine {
       if (this.#store.serverSide) await this.#storeCall(() => this.#store.delete(key));
       return undefined;
     }
-    return { record, key };
+    return { record, key, imported: !Number.isFinite(loaded.expiresAt) };
   }
 
   /** Timeouts and schema, checked on every read. */
@@ -157,12 +159,12 @@ export class SessionEngine {
   /** Extends a session whose last renewal is older than `updateAge` (one write per updateAge). */
   async #renewIfDue(jar: CookieJar, loaded: Loaded, now: number, names: string[]): Promise<(Loaded & { names: string[] }) | undefined> {
     const { record } = loaded;
-    const touchedByLoad = record.lastSeenAt === now;
-    if (!touchedByLoad && record.lastSeenAt > now - this.#config.updateAgeMs!) return undefined;
+    // A server-side store extends a due session inside the load (one round trip).
+    const touchedByLoad = this.#store.serverSide && record.lastSeenAt === now;
+    const due = loaded.imported || record.lastSeenAt <= now - this.#config.updateAgeMs!;
+    if (!touchedByLoad && !due) return undefined;
     const next = touchedByLoad ? record : { ...record, lastSeenAt: now, expiresAt: this.#expiry(record.createdAt, now) };
-    // A server-side store touched it while loading; a cookie-store record dated `now` is an
-    // imported iron-session cookie, re-sealed here in the native form (so its clock starts).
-    const key = touchedByLoad && this.#store.serverSide ? loaded.key : await this.#storeCall(() => this.#store.touch(loaded.key, next));
+    const key = touchedByLoad ? loaded.key : await this.#storeCall(() => this.#store.touch(loaded.key, next));
     if (key === undefined) return undefined;
     const written = await this.#writeCookie(jar, key, next, names);
     this.report({ type: "renewed" });

@@ -1,15 +1,10 @@
-// Engines built exactly the way src/index.ts `build()` builds them (resolveConfig, the store's
-// init with the app's codec, new SessionEngine), from the compiled library in ../../dist. The
-// public entry (dist/index.js) cannot be imported outside Next: it pulls in `server-only`
-// through next/headers, so the bench assembles the same pieces itself, as test/unit/kit.ts does.
-import { ironCodec } from "../../dist/codec/iron.js";
-import { ironCodecNode } from "../../dist/codec/iron-node.js";
-import { cachedUnseal } from "../../dist/codec/seal-cache.js";
-import { signedCodec } from "../../dist/codec/signed.js";
-import { signer } from "../../dist/codec/signer.js";
-import { resolveConfig } from "../../dist/config.js";
-import { SessionEngine } from "../../dist/engine.js";
-import { cookieStore } from "../../dist/stores/cookie.js";
+// Engines as `createSessions` builds them: `buildEngine` from src/setup.ts (validated config, the
+// codec that seals cookies, the store initialised with it), imported from the compiled library in
+// ../../dist. The public entry (dist/index.js) cannot be imported outside Next: it pulls in
+// `server-only` through next/headers; setup.js is everything below the Next adapters.
+import { buildEngine } from "../../dist/setup.js";
+
+export { buildEngine };
 
 /** The password every variant (ours, iron-session, Auth.js, the bench app) uses. */
 export const PASSWORD = "bench-password-that-is-at-least-32-characters-long";
@@ -34,28 +29,16 @@ export function payload() {
   };
 }
 
-/** The codec src/index.ts `sealCodec` builds: node:crypto Iron behind the verified-seal cache. */
-function sealCodec(passwords) {
-  return cachedUnseal(ironCodecNode(passwords) ?? ironCodec(passwords));
-}
-
 /**
- * Mirrors `build()` in src/index.ts. `wrapCodec` (bench only) may wrap the codec, e.g. to count seals.
- * @param {Record<string, unknown>} options createSessions options
+ * Wraps a store so that its calls are counted (for the cookie store, `save`/`update`/`touch`
+ * each make one seal and `load` one unseal, cache hits included).
  */
-export function buildEngine(options, { wrapCodec = (codec) => codec } = {}) {
-  const config = resolveConfig(options);
-  const store = options.store ?? cookieStore();
-  const codec = wrapCodec(config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords));
-  let engine;
-  const report = (event) =>
-    engine.report({
-      type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data",
-      reason: event.reason,
-    });
-  store.init?.({ seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, report });
-  engine = new SessionEngine(config, store, signer(config.passwords), codec);
-  return engine;
+export function countingStore(store, counts) {
+  const counted = (name) => (...args) => {
+    counts[name] = (counts[name] ?? 0) + 1;
+    return store[name](...args);
+  };
+  return { ...store, init: store.init?.bind(store), load: counted("load"), save: counted("save"), update: counted("update"), touch: counted("touch"), delete: counted("delete") };
 }
 
 /** One request's cookies plus what its response sets (like test/unit/jar.ts `TestJar`). */

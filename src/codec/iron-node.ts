@@ -10,6 +10,7 @@
  * base64url without padding, and the HMAC covers everything before `*<hmacSalt>`.
  */
 import type { KeyObject } from "node:crypto";
+import { nodeCrypto, type NodeCrypto } from "./node-crypto.js";
 import type { UnsealResult } from "../stores/types.js";
 import type { IronCodec, PasswordMap } from "./iron.js";
 
@@ -30,24 +31,7 @@ const UNKNOWN_PASSWORD: UnsealResult = Object.freeze({ ok: false, reason: "unkno
 
 /** Non-fatal and BOM-stripping, like the TextDecoder iron-webcrypto decodes with. */
 const utf8 = new TextDecoder();
-type NodeCrypto = typeof import("node:crypto");
-
-/**
- * `node:crypto` through `process.getBuiltinModule`, never a static import: this module is part
- * of the proxy's bundle, which must load on the Edge runtime too (where this returns undefined).
- */
-function loadNodeCrypto(): NodeCrypto | undefined {
-  const global = globalThis as { EdgeRuntime?: string; process?: { getBuiltinModule?: (id: string) => unknown } };
-  // The Edge runtime's `process` throws on any Node-only member, so ask it nothing there.
-  if (typeof global.EdgeRuntime === "string") return undefined;
-  try {
-    return global.process?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-let nodeCrypto: NodeCrypto;
+let node: NodeCrypto;
 /** Both salts and the IV of one seal, refilled per seal; only ever used synchronously. */
 let randomness: Buffer;
 
@@ -63,9 +47,9 @@ interface Sealer {
  * Undefined where `node:crypto` is unavailable (Edge): use the Web Crypto `ironCodec` there.
  */
 export function ironCodecNode(passwords: PasswordMap): IronCodec | undefined {
-  const loaded = loadNodeCrypto();
+  const loaded = nodeCrypto();
   if (!loaded) return undefined;
-  nodeCrypto = loaded;
+  node = loaded;
   randomness ??= Buffer.alloc(2 * SALT_BYTES + IV_BYTES);
   const secrets = usableSecrets(passwords);
   const sealer = newestSealer(passwords, secrets);
@@ -115,11 +99,11 @@ function sealWith(sealer: Sealer, value: unknown, expiresAt: number): string {
   const now = Date.now();
   // Whole seconds, rounded up, as `ironCodec` passes a ttl to iron-session: both codecs agree.
   const expiration = now + Math.max(1, Math.ceil((expiresAt - now) / 1000)) * 1000;
-  nodeCrypto.randomFillSync(randomness);
+  node.randomFillSync(randomness);
   const encryptionSalt = randomness.toString("hex", 0, SALT_BYTES);
   const hmacSalt = randomness.toString("hex", SALT_BYTES, 2 * SALT_BYTES);
   const iv = randomness.subarray(2 * SALT_BYTES);
-  const cipher = nodeCrypto.createCipheriv("aes-256-cbc", deriveKey(sealer.secret, encryptionSalt), iv);
+  const cipher = node.createCipheriv("aes-256-cbc", deriveKey(sealer.secret, encryptionSalt), iv);
   const encrypted = Buffer.concat([cipher.update(json, "utf8"), cipher.final()]);
   const base = `${PREFIX}*${sealer.id}*${encryptionSalt}*${iv.toString("base64url")}*${encrypted.toString("base64url")}*${expiration}`;
   return `${base}*${hmacSalt}*${mac(sealer.secret, hmacSalt, base).toString("base64url")}${VERSION_SUFFIX}`;
@@ -146,11 +130,11 @@ function open(passwords: PasswordMap, secrets: Map<string, Buffer>, seal: string
   if (!hmacSalt || !encryptionSalt) return INVALID;
   const base = body.slice(0, body.length - hmacSalt.length - digest.length - 2);
   const given = decodeField(digest);
-  if (given?.length !== MAC_BYTES || !nodeCrypto.timingSafeEqual(given, mac(secret, hmacSalt, base))) return INVALID;
+  if (given?.length !== MAC_BYTES || !node.timingSafeEqual(given, mac(secret, hmacSalt, base))) return INVALID;
   const ivBytes = decodeField(iv);
   const ciphertext = decodeField(encrypted);
   if (!ivBytes || !ciphertext) return INVALID;
-  const decipher = nodeCrypto.createDecipheriv("aes-256-cbc", deriveKey(secret, encryptionSalt), ivBytes);
+  const decipher = node.createDecipheriv("aes-256-cbc", deriveKey(secret, encryptionSalt), ivBytes);
   const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   // iron-session turns a sealed null into an empty object.
   return { ok: true, value: JSON.parse(utf8.decode(plaintext)) ?? {} };
@@ -161,11 +145,11 @@ function open(passwords: PasswordMap, secrets: Map<string, Buffer>, seal: string
  * KeyObject because `createHmac`/`createCipheriv` take one several times faster than a Buffer.
  */
 function deriveKey(secret: Buffer, salt: string): KeyObject {
-  return nodeCrypto.createSecretKey(nodeCrypto.pbkdf2Sync(secret, salt, 1, KEY_BYTES, "sha1"));
+  return node.createSecretKey(node.pbkdf2Sync(secret, salt, 1, KEY_BYTES, "sha1"));
 }
 
 function mac(secret: Buffer, salt: string, base: string): Buffer {
-  return nodeCrypto.createHmac("sha256", deriveKey(secret, salt)).update(base).digest();
+  return node.createHmac("sha256", deriveKey(secret, salt)).update(base).digest();
 }
 
 /**

@@ -3,6 +3,7 @@
  * keep only a SHA-256 of the id, so a leaked dump or `KEYS` listing names no live session.
  */
 import { bytesToBase64url } from "./base64url.js";
+import { sha256 } from "./digest.js";
 
 /** 32 random bytes, base64url (43 characters). */
 export function newSessionId(): string {
@@ -11,6 +12,5 @@ export function newSessionId(): string {
 
 /** The at-rest name of an id: base64url SHA-256 (43 characters). */
 export async function hashSessionId(id: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id));
-  return bytesToBase64url(new Uint8Array(digest));
+  return bytesToBase64url(await sha256(id));
 }

@@ -6,6 +6,7 @@
  */
 import type { PasswordMap } from "./iron.js";
 import { base64urlToBytes, bytesToBase64url } from "./base64url.js";
+import { hmacSha256, sameBytes } from "./digest.js";
 
 export interface Signer {
   /** `payload` must be base64url (no dots). */
@@ -22,15 +23,14 @@ const encoder = new TextEncoder();
  */
 export type SignPurpose = "session-id" | "signed-cookie";
 
-async function deriveKey(secret: string, purpose: SignPurpose): Promise<CryptoKey> {
-  const master = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const derived = await crypto.subtle.sign("HMAC", master, encoder.encode(`next-session-kit/${purpose}/v1`));
-  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+/** The signing key of one password and purpose: HMAC(password, label), never the Iron keys. */
+function deriveKey(secret: string, purpose: SignPurpose): Promise<Uint8Array<ArrayBuffer>> {
+  return hmacSha256(encoder.encode(secret), `next-session-kit/${purpose}/v1`);
 }
 
 export function signer(passwords: PasswordMap, purpose: SignPurpose): Signer {
-  const keys = new Map<string, Promise<CryptoKey>>();
-  const keyFor = (id: string): Promise<CryptoKey> | undefined => {
+  const keys = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+  const keyFor = (id: string): Promise<Uint8Array<ArrayBuffer>> | undefined => {
     // Own entries only: an inherited `constructor` or `__proto__` stringifies to a public secret.
     const secret = Object.hasOwn(passwords, id) ? passwords[id] : undefined;
     if (typeof secret !== "string") return undefined;
@@ -41,9 +41,8 @@ export function signer(passwords: PasswordMap, purpose: SignPurpose): Signer {
   const newest = String(Math.max(...Object.keys(passwords).map(Number)));
   return {
     async sign(payload) {
-      const key = await keyFor(newest)!;
-      const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(`${payload}.${newest}`));
-      return `${payload}.${newest}.${bytesToBase64url(new Uint8Array(mac))}`;
+      const mac = await hmacSha256(await keyFor(newest)!, `${payload}.${newest}`);
+      return `${payload}.${newest}.${bytesToBase64url(mac)}`;
     },
     async verify(token) {
       const [payload, id, mac, extra] = token.split(".");
@@ -51,8 +50,7 @@ export function signer(passwords: PasswordMap, purpose: SignPurpose): Signer {
       const key = keyFor(id);
       const signature = base64urlToBytes(mac);
       if (!key || !signature || signature.length !== 32) return undefined;
-      const ok = await crypto.subtle.verify("HMAC", await key, signature, encoder.encode(`${payload}.${id}`));
-      return ok ? payload : undefined;
+      return sameBytes(await hmacSha256(await key, `${payload}.${id}`), signature) ? payload : undefined;
     },
   };
 }

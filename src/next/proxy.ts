@@ -75,11 +75,6 @@ function applyWrites(response: NextResponse, writes: Map<string, CookieWrite>): 
   return response;
 }
 
-/** The default pass-through, built after the request cookies were updated. */
-function next(request: NextRequest): NextResponse {
-  return NextResponse.next({ request: { headers: request.headers } });
-}
-
 /**
  * A flash is shown by exactly one page (see flash.ts): "next" is shown by this request and
  * removed from the browser; "shown" was already rendered by a Server Action's response, so it
@@ -104,13 +99,15 @@ export function proxyFactory<Data extends Record<string, unknown>>(engine: () =>
         opened = await engine().open<Data>(jar, { writable: true, renew: !isPrefetch(request) });
       } catch (error) {
         // Store down: leave the cookie alone and let the page report it (nothing is lost).
-        if (error instanceof SessionStoreError) return next(request);
+        if (error instanceof SessionStoreError) return NextResponse.next();
         throw error;
       }
       if (opened.stale) await opened.purge();
       if (isPageRequest(request)) await retireFlash(engine(), request, jar, writes);
       const result = handler ? await handler(request, opened.session) : undefined;
-      return applyWrites(result ? asNextResponse(result) : next(request), writes);
+      // A plain pass-through: the cookie API already carries every change to the render, and
+      // forwarding all request headers would cost more than the session work itself.
+      return applyWrites(result ? asNextResponse(result) : NextResponse.next(), writes);
     };
   };
 }

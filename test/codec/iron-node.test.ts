@@ -2,14 +2,14 @@ import fc from "fast-check";
 import { createCipheriv, createHmac, pbkdf2Sync } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { defaults, hmacWithPassword, seal as ironWebcryptoSeal } from "iron-webcrypto";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ironCodecNode } from "../../src/codec/iron-node.js";
 import { ironCodec, type PasswordMap } from "../../src/codec/iron.js";
 import type { UnsealResult } from "../../src/stores/types.js";
 
 // Lets one test feed both libraries the same "random" bytes to compare seals byte for byte.
 // The codec loads node:crypto through process.getBuiltinModule (never a static import, so the
-// proxy bundle loads on Edge), hence the spy there rather than a module mock.
+// proxy bundle loads on Edge), hence patching what that returns rather than a module mock.
 const fixedRandom = { bytes: undefined as Uint8Array | undefined };
 const realCrypto = process.getBuiltinModule("node:crypto");
 const patchedCrypto = {
@@ -20,11 +20,13 @@ const patchedCrypto = {
     return target;
   },
 };
+// The library loads node:crypto once per process (src/codec/node-crypto.ts): hand it the patched
+// module before anything here builds a codec, and put the real lookup back right after.
 const realGetBuiltinModule = process.getBuiltinModule.bind(process);
-beforeEach(() => {
-  vi.spyOn(process, "getBuiltinModule").mockImplementation(((id: string) =>
-    id === "node:crypto" ? patchedCrypto : realGetBuiltinModule(id)) as typeof process.getBuiltinModule);
-});
+const lookup = vi.spyOn(process, "getBuiltinModule").mockImplementation(((id: string) =>
+  id === "node:crypto" ? patchedCrypto : realGetBuiltinModule(id)) as typeof process.getBuiltinModule);
+ironCodecNode({ 1: "a-password-only-used-to-load-node-crypto-once" });
+lookup.mockRestore();
 /** The Node codec (always available under Node). */
 const nodeCodec = (passwords: PasswordMap) => ironCodecNode(passwords)!;
 

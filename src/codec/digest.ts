@@ -1,0 +1,35 @@
+/**
+ * SHA-256 and HMAC-SHA256, the two primitives behind signed ids and at-rest id hashes: on
+ * `node:crypto` where available, else Web Crypto (Edge). Same bytes either way.
+ */
+import { nodeCrypto } from "./node-crypto.js";
+
+const encoder = new TextEncoder();
+const webKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+
+function webKey(key: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  let imported = webKeys.get(key);
+  if (!imported) webKeys.set(key, (imported = crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"])));
+  return imported;
+}
+
+export async function sha256(text: string): Promise<Uint8Array> {
+  const node = nodeCrypto();
+  if (node) return node.createHash("sha256").update(text).digest();
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+/** HMAC-SHA256 of `text` under `key` (keep passing the same key object: Web Crypto caches it). */
+export async function hmacSha256(key: Uint8Array<ArrayBuffer>, text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const node = nodeCrypto();
+  if (node) return new Uint8Array(node.createHmac("sha256", key).update(text).digest());
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await webKey(key), encoder.encode(text)));
+}
+
+/** Constant-time equality of two MACs. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
+}
