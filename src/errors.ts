@@ -56,10 +56,9 @@ export class SessionUnsupportedError extends SessionError {
 /** Data given to `set`/`save` fails the `schema`; `issues` says where. */
 export class SessionValidationError extends SessionError {
   override name = "SessionValidationError";
-  constructor(
-    message: string,
-    readonly issues: ReadonlyArray<{ message: string; path?: ReadonlyArray<PropertyKey> }>,
-  ) {
+  readonly issues: ReadonlyArray<{ message: string; path?: ReadonlyArray<PropertyKey> }>;
+  constructor(message: string, issues: SessionValidationError["issues"]) {
     super(message);
+    this.issues = issues;
   }
 }

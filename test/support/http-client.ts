@@ -18,7 +18,10 @@ const decode = (text: string) =>
 
 export class HttpClient {
   readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
+  readonly base: string;
+  constructor(base: string) {
+    this.base = base;
+  }
 
   /** One request, no redirect following; the jar is updated from the response. */
   async request(path: string, init: RequestInit = {}): Promise<Exchange> {

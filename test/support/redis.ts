@@ -248,10 +248,12 @@ class PrivateRedisServer {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
 
-  constructor(
-    readonly port: number,
-    private readonly persistence: boolean,
-  ) {
+  readonly port: number;
+  private readonly persistence: boolean;
+
+  constructor(port: number, persistence: boolean) {
+    this.port = port;
+    this.persistence = persistence;
     trackForExit(this);
   }
 

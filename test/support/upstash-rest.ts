@@ -51,11 +51,10 @@ const CONNECTION_STATE_COMMANDS = new Set([
 
 /** Raised for requests the protocol does not accept; mapped to an HTTP status + error body. */
 class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  readonly status: number;
+  constructor(status: number, message: string) {
     super(message);
+    this.status = status;
   }
 }
 
@@ -78,10 +77,10 @@ class UpstashRestFixture implements UpstashRestServer {
   private readonly redis: Redis;
   private readonly http: http.Server;
 
-  constructor(
-    redisUrl: string,
-    readonly token: string,
-  ) {
+  readonly token: string;
+
+  constructor(redisUrl: string, token: string) {
+    this.token = token;
     // Fail fast while Redis is down (outage tests want a quick 500, not a stalled request).
     this.redis = new Redis(redisUrl, {
       maxRetriesPerRequest: 1,

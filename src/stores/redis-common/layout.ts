@@ -6,10 +6,10 @@
  * one Cluster slot: one Lua script updates both, atomically, on any deployment. The price is
  * that listing or revoking a user's sessions runs one (tiny) script per bucket.
  *
- *   <prefix>{<bucket>}:s:<sha256(session id)>   hash: one field per data key + meta fields
- *   <prefix>{<bucket>}:u:<sha256(user id)>      sorted set: session hashes scored by expiresAt
+ *   <prefix>{<bucket>}:s:<hashSessionId(session id)>   hash: one field per data key + meta fields
+ *   <prefix>{<bucket>}:u:<hashSessionId(user id)>    sorted set: session hashes scored by expiresAt
  *
- * Only SHA-256 digests appear in key names: a dump or `KEYS` listing names no live session and
+ * Only (128-bit) SHA-256 digests appear in key names: a dump or `KEYS` listing names no live session and
  * no user.
  */
 import { SessionConfigError } from "../../errors.js";

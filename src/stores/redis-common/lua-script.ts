@@ -12,7 +12,11 @@ export interface ScriptCommands {
 export class LuaScript {
   #sha: Promise<string> | undefined;
 
-  constructor(readonly source: string) {}
+  readonly source: string;
+
+  constructor(source: string) {
+    this.source = source;
+  }
 
   /** SHA-1 of the source, as Redis names scripts (Web Crypto, so it also runs on Edge). */
   sha(): Promise<string> {
