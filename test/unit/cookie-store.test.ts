@@ -27,13 +27,13 @@ async function sealOf(options: Parameters<typeof setup>[0] = {}): Promise<string
 describe("cookie store round trip", () => {
   it("seals data and metadata into the cookie, readable by the next request", async () => {
     const { open, seed } = setup();
-    const jar = await seed({ userId: "u1", cart: ["a"] });
+    const jar = await seed({ userId: "plain-text-user-id", cart: ["a"] });
     expect(jar.get("session")).toMatch(/^Fe26\.2\*1\*/);
-    expect(jar.get("session")).not.toContain("u1");
+    expect(jar.get("session")).not.toContain("plain-text-user-id"); // encrypted, not just signed
     const { session, stale } = await open(jar);
     expect(stale).toBe(false);
     expect(session).toMatchObject({ isNew: false, id: undefined, createdAt: Date.now(), lastSeenAt: Date.now() });
-    expect(session.data).toEqual({ userId: "u1", cart: ["a"] });
+    expect(session.data).toEqual({ userId: "plain-text-user-id", cart: ["a"] });
   });
 });
 

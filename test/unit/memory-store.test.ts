@@ -27,15 +27,15 @@ async function twoRequests(open: ReturnType<typeof setup>["open"], jar: TestJar)
 describe("memoryStore", () => {
   it("puts only a signed id of at least 128 bits in the cookie", async () => {
     const { open, seed } = setupMemory();
-    const jar = await seed({ userId: "u1" });
+    const jar = await seed({ userId: "plain-text-user-id" });
     const [id, passwordId, mac] = jar.get("session")!.split(".");
     expect(passwordId).toBe("1");
     expect(base64urlToBytes(mac!)!.length).toBe(32);
     expect(base64urlToBytes(id!)!.length * 8).toBeGreaterThanOrEqual(128);
-    expect(jar.get("session")).not.toContain("u1");
+    expect(jar.get("session")).not.toContain("plain-text-user-id");
     const { session } = await open(jar);
     expect(session.id).toBe(id);
-    expect(session.data).toEqual({ userId: "u1" });
+    expect(session.data).toEqual({ userId: "plain-text-user-id" });
   });
 
   it("rejects a tampered signature without asking the store", async () => {
