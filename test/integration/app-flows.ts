@@ -72,6 +72,7 @@ export function describeAppFlows(storeName: string, env: () => Record<string, st
       expect(message).toMatch(/^SessionReadOnlyError: /);
       expect(message).toMatch(/Server Action/);
       expect(message).toMatch(/Route Handler/);
+      expect(testId(page.body, "shared")).toBe("true"); // getSession() is memoised per request
     });
 
     it("the cart survives reloads and logout ends the session", async () => {
