@@ -5,8 +5,9 @@
  *
  * Same-request visibility: cookies set through `NextResponse#cookies` are merged by Next into
  * what `cookies()` returns during that request's render; a raw `Set-Cookie` header is not.
- * So every change is applied to `request.cookies` (seen by the inner handler and by any
- * `NextResponse.next({ request })` it builds) and to the returned response via its cookie API.
+ * So every change goes to the returned response through its cookie API, and to
+ * `request.cookies` for the inner handler (and any `NextResponse.next({ request })` it builds).
+ * The one deliberate raw header: retiring a flash the render must still show.
  */
 import { stringifySetCookie } from "cookie";
 import { NextResponse, type NextRequest } from "next/server.js";
@@ -84,8 +85,9 @@ async function retireFlash(engine: SessionEngine, request: NextRequest, jar: Coo
   const mode = await engine.flashMode(jar);
   if (mode === "next") {
     await engine.removeFlash({ get: jar.get, set: (name, value, attributes) => writes.set(name, { name, value, attributes, browserOnly: true }) });
+  } else if (mode === "shown" && !request.headers.has("x-action-redirect")) {
+    await engine.removeFlash(jar);
   }
-  else if (mode === "shown" && !request.headers.has("x-action-redirect")) await engine.removeFlash(jar);
 }
 
 /** Builds `proxy(handler?)` over one engine. */
