@@ -1,17 +1,19 @@
 // Section 3: what the Redis-backed stores cost Redis, counted by Redis: round trips (MONITOR:
 // client commands vs commands run inside Lua), every command (INFO commandstats deltas),
 // writes, memory per session (MEMORY USAGE and used_memory over many sessions), and the
-// per-read cost with 10^3 vs 10^6 stored sessions. All on a private redis-server.
+// per-read cost with 10^3 vs 10^6 stored sessions. All on a private redis-server and the
+// Upstash REST fixture, both from test/support (Node runs their TypeScript directly).
 import { createClient as createKvClient } from "@vercel/kv";
 import { Redis } from "ioredis";
 import { hashSessionId } from "../dist/codec/session-id.js";
 import { kvStore } from "../dist/stores/kv.js";
 import { redisStore } from "../dist/stores/redis.js";
 import { layout } from "../dist/stores/redis-common/layout.js";
-import { buildEngine, MemJar, mintCookie, PASSWORD } from "./lib/engine.mjs";
+import { useRedis } from "../test/support/redis.ts";
+import { startUpstashRest } from "../test/support/upstash-rest.ts";
+import { buildEngine, MemJar, mintCookie, PASSWORD, shiftedClock } from "./lib/engine.mjs";
 import { fmtUs, fmtX, median, table } from "./lib/measure.mjs";
-import { monitor, startRedis, statsDelta, WRITE_COMMANDS } from "./redis.mjs";
-import { startUpstashRest } from "./upstash-rest.mjs";
+import { commandTime, monitor, statsDelta, WRITE_COMMANDS } from "./lib/redis-count.mjs";
 
 const COOKIE = "session";
 const TWO_HOURS = 2 * 60 * 60 * 1000;
@@ -25,16 +27,6 @@ export function smallData() {
   return data;
 }
 
-async function shiftedClock(offsetMs, fn) {
-  const real = Date.now;
-  Date.now = () => real() + offsetMs;
-  try {
-    return await fn();
-  } finally {
-    Date.now = real;
-  }
-}
-
 /** The Redis key of the session a signed-id cookie names. */
 async function sessionKey(cookie) {
   return keys.session(await hashSessionId(cookie.split(".")[0]));
@@ -44,13 +36,17 @@ const open = (engine, cookie, options) => engine.open(new MemJar(cookie ? { [COO
 const proxyRead = (engine, cookie) => open(engine, cookie, { writable: true, renew: true });
 const pageRead = (engine, cookie) => open(engine, cookie, { writable: false, renew: false });
 
-/** Fills db `client` up to `target` keys with copies (RESTORE) of a real session hash. */
+/**
+ * Fills db `client` up to `target` keys with copies (RESTORE) of a real session hash, under key
+ * names as long as real ones (`f` + digits in place of the id's digest).
+ */
 async function populate(client, target, prototypeKey, log) {
   const dump = await client.dumpBuffer(prototypeKey);
+  const digits = prototypeKey.length - prototypeKey.indexOf(":s:") - 4;
   const script = `
 local n, start, payload, expires = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 for i = start, start + n - 1 do
-  redis.call('RESTORE', 'nsk:{' .. string.format('%x', i % 16) .. '}:s:fill' .. string.format('%039d', i), expires, payload, 'ABSTTL', 'REPLACE')
+  redis.call('RESTORE', 'nsk:{' .. string.format('%x', i % 16) .. '}:s:f' .. string.format('%0${digits}d', i), expires, payload, 'ABSTTL', 'REPLACE')
 end
 return n`;
   const expires = String(Date.now() + 7 * 24 * 3600 * 1000);
@@ -68,10 +64,14 @@ return n`;
 }
 
 export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
-  const redis = await startRedis();
+  const redis = await useRedis({ private: true });
   const clients = [];
   const closers = [];
   try {
+    // The bench's own connection: INFO, MEMORY USAGE, MONITOR markers.
+    const admin = new Redis(redis.url, { connectionName: "nsk-bench-admin" });
+    clients.push(admin);
+    const redisVersion = (await admin.info("server")).match(/redis_version:(\S+)/)?.[1] ?? "?";
     const ioredis = (db) => {
       const client = new Redis(`${redis.url}/${db}`, { connectionName: `nsk-bench-store-db${db}` });
       clients.push(client);
@@ -86,7 +86,7 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
       kv: { label: "kvStore (@vercel/kv, Upstash REST)", engine: buildEngine({ password: PASSWORD, store: kvStore({ client: kvClient }), cookie: { name: COOKIE } }) },
     };
     await db0.ping();
-    const mon = await monitor(redis);
+    const mon = await monitor(redis.url, admin);
     closers.push(() => mon.close());
 
     /** Runs `fn` `times` times (fresh state from `setup` each time) and averages what Redis saw. */
@@ -95,13 +95,13 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
       for (let i = 0; i < times; i++) {
         const state = await setup();
         const before = await redis.commandStats();
-        const httpBefore = rest.stats.requests;
+        const httpBefore = rest.requests;
         const seen = await mon.count(() => fn(state));
         const delta = statsDelta(before, await redis.commandStats());
         totals.roundTrips += seen.client.length;
         totals.scriptCommands += seen.script.length;
-        totals.http += rest.stats.requests - httpBefore;
-        for (const [name, { calls }] of Object.entries(delta)) {
+        totals.http += rest.requests - httpBefore;
+        for (const [name, calls] of Object.entries(delta)) {
           totals.commands[name] = (totals.commands[name] ?? 0) + calls;
           if (WRITE_COMMANDS.has(name)) totals.writes += calls;
         }
@@ -159,18 +159,14 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
     const indexBytes = await memoryUsage(index);
     const hashEncoding = await db2.object("ENCODING", key);
     const fields = await db2.hgetall(key);
-    // What the hash would take without the user digest field `u` (kept for the index upkeep).
-    await db2.copy(key, "probe:no-u");
-    await db2.hdel("probe:no-u", "u");
-    await db2.rename("probe:no-u", key.replace(/:s:.*/, ":s:") + "x".repeat(key.length - key.indexOf(":s:") - 3));
-    const withoutU = await memoryUsage(key.replace(/:s:.*/, ":s:") + "x".repeat(key.length - key.indexOf(":s:") - 3));
-    // ...and with both digests (key name and `u`) cut to 128 bits (22 base64url chars) instead of 256.
-    const shortKey = key.slice(0, key.indexOf(":s:") + 3) + key.slice(key.indexOf(":s:") + 3, key.indexOf(":s:") + 3 + 22);
-    await db2.hset(shortKey, ...Object.entries(fields).flatMap(([f, v]) => [f, f === "u" ? v.slice(0, 22) : v]));
-    await db2.pexpireat(shortKey, Date.now() + 3600_000);
-    const shortDigests = await memoryUsage(shortKey);
-    await db2.del(shortKey, key.replace(/:s:.*/, ":s:") + "x".repeat(key.length - key.indexOf(":s:") - 3));
-    const usedMemory = async () => Number((await redis.admin.info("memory")).match(/used_memory:(\d+)/)[1]);
+    // What the hash would take without the user digest field `u` (kept for the index upkeep): a
+    // copy under a key name of the same length, minus that field.
+    const probe = key.slice(0, key.indexOf(":s:") + 3) + "x".repeat(key.length - key.indexOf(":s:") - 3);
+    await db2.copy(key, probe);
+    await db2.hdel(probe, "u");
+    const withoutU = await memoryUsage(probe);
+    await db2.del(probe);
+    const usedMemory = async () => Number((await admin.info("memory")).match(/used_memory:(\d+)/)[1]);
     const BULK = 10_000;
     const bulk = async (userOf) => {
       const before = await usedMemory();
@@ -182,7 +178,7 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
     const perSessionOwnUser = await bulk((i) => `user_${String(i).padStart(24, "0")}`);
     const perSessionSharedUser = await bulk(() => "user_shared_by_every_session_0");
     const memory = {
-      hashBytes, indexBytes, hashEncoding, fieldNames: Object.keys(fields), keyLength: key.length, withoutU, shortDigests,
+      hashBytes, indexBytes, hashEncoding, fieldNames: Object.keys(fields), keyLength: key.length, digestLength: key.length - key.indexOf(":s:") - 3, withoutU,
       fieldBytes: Object.entries(fields).reduce((n, [f, v]) => n + f.length + v.length, 0),
       perSessionOwnUser, perSessionSharedUser, bulk: BULK, dataBytes: Buffer.byteLength(JSON.stringify(data)),
     };
@@ -207,7 +203,7 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
     for (const level of levels) for (let i = 0; i < 300; i++) await proxyRead(level.engine, level.cookies[i % REAL]); // warm-up
     for (let round = 0; round < rounds; round++) {
       for (const level of round % 2 ? [...levels].reverse() : levels) {
-        const before = await redis.commandStats();
+        const before = await commandTime(admin, "evalsha");
         const each = new Float64Array(READS);
         for (let i = 0; i < READS; i++) {
           const start = process.hrtime.bigint();
@@ -215,14 +211,14 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
           each[i] = Number(process.hrtime.bigint() - start) / 1000;
         }
         level.samples.push(median(each));
-        const evalsha = statsDelta(before, await redis.commandStats()).evalsha;
-        level.serverUs.push(evalsha.usec / evalsha.calls);
+        const after = await commandTime(admin, "evalsha");
+        level.serverUs.push((after.usec - before.usec) / (after.calls - before.calls));
       }
     }
     const scale = levels.map((level) => ({ name: level.name, keys: level.keys, us: median(level.samples), serverUs: median(level.serverUs) }));
     log(`  10^3 vs 10^6: ${scale.map((s) => `${s.name} ${fmtUs(s.us)} µs (server ${fmtUs(s.serverUs)} µs)`).join(", ")}`);
 
-    return { redisVersion: redis.version, coldScript, scenarios, memory, scale, reads: READS, rounds };
+    return { redisVersion, coldScript, scenarios, memory, scale, reads: READS, rounds };
   } finally {
     for (const client of clients) client.disconnect();
     for (const close of closers.reverse()) await Promise.resolve().then(close).catch(() => {});
@@ -270,7 +266,8 @@ export function kvMarkdown(kv) {
   out.push(
     "",
     `Memory for a session with ${m.dataBytes} bytes of data (4 keys): the session hash takes **${m.hashBytes} bytes** (MEMORY USAGE SAMPLES 0; ${m.hashEncoding}; ` +
-      `key name ${m.keyLength} chars; fields ${m.fieldNames.join(", ")}: ${m.fieldBytes} bytes of field names and values), ${m.withoutU} bytes without the \`u\` field, ${m.shortDigests} bytes with the key's and \`u\`'s SHA-256 digests cut to 128 bits (22 chars). ` +
+      `key name ${m.keyLength} chars, ${m.digestLength} of them the id's digest (128 bits of SHA-256, base64url); fields ${m.fieldNames.join(", ")}: ${m.fieldBytes} bytes of field names and values), ` +
+      `${m.withoutU} bytes without the \`u\` field (the user id's digest, also ${m.digestLength} chars). ` +
       `Its user's index (a sorted set per user) takes ${m.indexBytes} bytes with one member. used_memory growth over ${m.bulk} sessions created through the store: ` +
       `${m.perSessionOwnUser.toFixed(0)} bytes per session when each has its own user (one index each: the worst case), ` +
       `${m.perSessionSharedUser.toFixed(0)} bytes when they all belong to one user (keyspace, expiry entries and allocator overhead included).`,
