@@ -2,10 +2,13 @@
  * SHA-256 and HMAC-SHA256, the two primitives behind signed ids and at-rest id hashes: on
  * `node:crypto` where available, else Web Crypto (Edge). Same bytes either way.
  */
+import type { KeyObject } from "node:crypto";
 import { nodeCrypto } from "./node-crypto.js";
 
 const encoder = new TextEncoder();
 const webKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+/** node:crypto key objects: `createHmac` given raw bytes makes one per call, several times the HMAC's cost. */
+const nodeKeys = new WeakMap<Uint8Array, KeyObject>();
 
 function webKey(key: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
   let imported = webKeys.get(key);
@@ -19,10 +22,14 @@ export async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
-/** HMAC-SHA256 of `text` under `key` (keep passing the same key object: Web Crypto caches it). */
+/** HMAC-SHA256 of `text` under `key` (pass the same key array each time: its imported form is cached). */
 export async function hmacSha256(key: Uint8Array<ArrayBuffer>, text: string): Promise<Uint8Array<ArrayBuffer>> {
   const node = nodeCrypto();
-  if (node) return new Uint8Array(node.createHmac("sha256", key).update(text).digest());
+  if (node) {
+    let keyObject = nodeKeys.get(key);
+    if (!keyObject) nodeKeys.set(key, (keyObject = node.createSecretKey(key)));
+    return new Uint8Array(node.createHmac("sha256", keyObject).update(text).digest());
+  }
   return new Uint8Array(await crypto.subtle.sign("HMAC", await webKey(key), encoder.encode(text)));
 }
 
