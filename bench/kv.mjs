@@ -146,6 +146,7 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
       for (const [, setup, fn] of rows) await fn(await setup());
       for (const [scenario, setup, fn] of rows) scenarios.push({ store: id, storeLabel: label, scenario, ...(await measure(5, setup, fn)) });
     }
+    mon.close(); // the timings below must not pay for MONITOR
 
     // Memory per stored session (100-byte data): the hash alone, its user-index entry, and the
     // server's used_memory growth over many sessions (each with its own user: worst case).
@@ -201,7 +202,17 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
     }
     const READS = 500;
     for (const level of levels) for (let i = 0; i < 300; i++) await proxyRead(level.engine, level.cookies[i % REAL]); // warm-up
+    // Control: a bare round trip on the same connection (EVALSHA of a script that returns 1).
+    const trivial = await db0.script("LOAD", "return 1");
+    const bare = [];
     for (let round = 0; round < rounds; round++) {
+      const each = new Float64Array(READS);
+      for (let i = 0; i < READS; i++) {
+        const start = process.hrtime.bigint();
+        await db0.evalsha(trivial, 0);
+        each[i] = Number(process.hrtime.bigint() - start) / 1000;
+      }
+      bare.push(median(each));
       for (const level of round % 2 ? [...levels].reverse() : levels) {
         const before = await commandTime(admin, "evalsha");
         const each = new Float64Array(READS);
@@ -216,9 +227,10 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
       }
     }
     const scale = levels.map((level) => ({ name: level.name, keys: level.keys, us: median(level.samples), serverUs: median(level.serverUs) }));
-    log(`  10^3 vs 10^6: ${scale.map((s) => `${s.name} ${fmtUs(s.us)} µs (server ${fmtUs(s.serverUs)} µs)`).join(", ")}`);
+    const bareUs = median(bare);
+    log(`  10^3 vs 10^6: ${scale.map((s) => `${s.name} ${fmtUs(s.us)} µs (server ${fmtUs(s.serverUs)} µs)`).join(", ")}; bare round trip ${fmtUs(bareUs)} µs`);
 
-    return { redisVersion, coldScript, scenarios, memory, scale, reads: READS, rounds };
+    return { redisVersion, coldScript, scenarios, memory, scale, bareUs, reads: READS, rounds };
   } finally {
     for (const client of clients) client.disconnect();
     for (const close of closers.reverse()) await Promise.resolve().then(close).catch(() => {});
@@ -283,7 +295,8 @@ export function kvMarkdown(kv) {
       kv.scale.map((s) => [s.name, s.keys, fmtUs(s.us), fmtUs(s.serverUs)]),
     ),
     "",
-    `Ratio ${big.name} / ${small.name}: ${fmtX(big.us / small.us)} per read (client), ${fmtX(big.serverUs / small.serverUs)} inside Redis.`,
+    `Ratio ${big.name} / ${small.name}: ${fmtX(big.us / small.us)} per read (client), ${fmtX(big.serverUs / small.serverUs)} inside Redis. ` +
+      (kv.bareUs === undefined ? "" : `Control: a bare round trip on the same connection (EVALSHA of a script that returns 1, same rounds) took ${fmtUs(kv.bareUs)} µs (median).`),
   );
   return out.join("\n");
 }

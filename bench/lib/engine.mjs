@@ -75,3 +75,14 @@ export async function mintCookie(engine, data, cookieName = "session") {
   if (!value) throw new Error("bench: the engine wrote no session cookie");
   return value;
 }
+
+/** Runs `fn` with `Date.now()` shifted by `offsetMs` (to mint a session whose renewal is due). */
+export async function shiftedClock(offsetMs, fn) {
+  const real = Date.now;
+  Date.now = () => real() + offsetMs;
+  try {
+    return await fn();
+  } finally {
+    Date.now = real;
+  }
+}

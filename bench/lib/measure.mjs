@@ -1,6 +1,7 @@
 // Timing and statistics helpers shared by the sections.
 import os from "node:os";
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 
 export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -98,3 +99,43 @@ export function table(headers, rows) {
 
 export const fmtUs = (us) => (us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2));
 export const fmtX = (x) => (x >= 100 ? `${x.toFixed(0)}x` : x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`);
+
+/**
+ * A snapshot of how busy the machine is: load averages (1, 5, 15 min) and, on Linux, the CPU
+ * time (USER_HZ ticks) the whole machine and this process's own tree (itself, its children and
+ * their reaped children) have used so far. Two snapshots give what everything else used between.
+ */
+export function busyness() {
+  const snapshot = { at: Date.now(), load: os.loadavg() };
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    snapshot.busy = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + cpu[7]; // user nice system irq softirq steal
+    const procs = new Map();
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
+        procs.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+      } catch {
+        // gone meanwhile
+      }
+    }
+    const mine = (pid) => {
+      for (let p = pid; p > 1; p = procs.get(p)?.ppid ?? 0) if (p === process.pid) return true;
+      return false;
+    };
+    snapshot.mine = [...procs].reduce((sum, [pid, { ticks }]) => sum + (mine(pid) ? ticks : 0), 0);
+  } catch {
+    // no /proc: load averages only
+  }
+  return snapshot;
+}
+
+/** Between two busyness() snapshots: the share of all cores used by the bench and by everything else. */
+export function busyBetween(a, b) {
+  if (a.busy === undefined || b.busy === undefined) return { load: [a.load, b.load] };
+  const capacity = ((b.at - a.at) / 1000) * 100 * os.cpus().length; // ticks the cores had
+  const bench = (b.mine - a.mine) / capacity;
+  return { load: [a.load, b.load], bench, others: Math.max(0, (b.busy - a.busy) / capacity - bench) };
+}

@@ -63,6 +63,7 @@ export async function monitor(url, admin) {
       sink = undefined;
       return { client, script, result };
     },
+    /** Ends MONITOR (idempotent): while it runs, Redis copies every command to it, which slows Redis down. */
     close() {
       stream.disconnect();
       connection.disconnect();
