@@ -68,7 +68,7 @@ export interface StoreContext {
 /** One entry of `listSessions`. */
 export interface SessionInfo {
   /**
-   * SHA-256 of the session id (what the store keeps): a stable handle for display and
+   * The at-rest digest of the session id (what the store keeps): a stable handle for display and
    * comparison that is not itself a credential.
    */
   handle: string;
