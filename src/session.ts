@@ -138,19 +138,23 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
   /**
    * New id (the old one stops working at once), same data, fresh expiry. Call it at login and
    * on any privilege change so a session id planted before login is worthless.
+   * `{ authenticated: true }` also records that the user has just proved who they are (login,
+   * or a password prompt before a sensitive action): see `authenticatedAt` and `isFresh()`.
+   * A plain `renew()` keeps the previous `authenticatedAt`.
    */
-  async renew(): Promise<void> {
+  async renew(options?: { authenticated?: boolean }): Promise<void> {
     this.#assertWritable("renew");
     if (this.#status === "purged") return;
     this.#status = "renewed";
-    await this.#apply({ kind: "renew", record: this.#record });
+    const record = options?.authenticated ? { ...this.#record, authenticatedAt: Date.now() } : this.#record;
+    await this.#apply({ kind: "renew", record });
   }
 
   /** Deletes the state and expires the cookie (logout). Final for this request. */
   async destroy(): Promise<void> {
     this.#assertWritable("destroy");
     this.#status = "purged";
-    this.#record = { ...this.#record, data: {} };
+    this.#record = { ...this.#record, data: {}, authenticatedAt: undefined };
     this.#flashIn = {};
     this.#flashOut = undefined;
     await this.#host.write({ kind: "destroy" });
@@ -181,6 +185,22 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
 
   get expiresAt(): number {
     return this.#record.expiresAt;
+  }
+
+  /** Epoch ms of the last `renew({ authenticated: true })`; undefined if the user never proved it here. */
+  get authenticatedAt(): number | undefined {
+    return this.#record.authenticatedAt;
+  }
+
+  /**
+   * True when the user authenticated within the last `maxAgeSeconds`: check it before a
+   * sensitive action (changing a password or an e-mail address) and ask for the password again
+   * when it is false (OWASP ASVS 3.7.1).
+   */
+  isFresh(maxAgeSeconds: number): boolean {
+    if (!(maxAgeSeconds >= 0)) throw new SessionError(`next-session-kit: isFresh(maxAgeSeconds) needs a number of seconds >= 0 (got ${String(maxAgeSeconds)}).`);
+    const at = this.#record.authenticatedAt;
+    return at !== undefined && Date.now() - at <= maxAgeSeconds * 1000;
   }
 
   #changed(data = true): void {

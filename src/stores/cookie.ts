@@ -16,16 +16,20 @@ interface Sealed {
   c: number;
   s: number;
   e: number;
+  /** authenticatedAt, only when set. */
+  a?: number;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 function fromSealed(value: Record<string, unknown>): SessionRecord | undefined {
-  const { d, c, s, e } = value as Partial<Sealed>;
-  const times = [c, s, e].every((t) => typeof t === "number" && Number.isFinite(t));
-  if (!isObject(d) || !times) return undefined;
-  return { data: d, createdAt: c!, lastSeenAt: s!, expiresAt: e! };
+  const { d, c, s, e, a } = value as Partial<Sealed>;
+  const isTime = (t: unknown): t is number => typeof t === "number" && Number.isFinite(t);
+  if (!isObject(d) || ![c, s, e].every(isTime) || (a !== undefined && !isTime(a))) return undefined;
+  const record: SessionRecord = { data: d, createdAt: c!, lastSeenAt: s!, expiresAt: e! };
+  if (a !== undefined) record.authenticatedAt = a;
+  return record;
 }
 
 /**
@@ -46,6 +50,7 @@ export function cookieStore(): SessionStore {
   };
   const seal = (record: SessionRecord): Promise<string> => {
     const sealed: Sealed = { nsk: 1, d: record.data, c: record.createdAt, s: record.lastSeenAt, e: record.expiresAt };
+    if (record.authenticatedAt !== undefined) sealed.a = record.authenticatedAt;
     return ctx().seal(sealed, record.expiresAt);
   };
   return {

@@ -19,6 +19,11 @@ export interface SessionRecord {
   lastSeenAt: number;
   /** min(lastSeenAt + idleTimeout, createdAt + absoluteTimeout): the store expires it then. */
   expiresAt: number;
+  /**
+   * When the user last proved who they are (`renew({ authenticated: true })`). Session metadata,
+   * not app data: `clear()` and `set()` cannot forge or erase it; only a renewal sets it.
+   */
+  authenticatedAt?: number;
 }
 
 /** What changed since load, so a server-side store writes only that (no lost updates). */

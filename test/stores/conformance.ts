@@ -149,6 +149,32 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
       });
     });
 
+    describe("authenticatedAt (session metadata, not data)", () => {
+      it("is kept through save, load, update (clear included), touch, touch-while-loading and renew", async () => {
+        const store = await open();
+        const at = Date.now() - MINUTE;
+        const saved = { ...record({ userId: unique("fresh"), a: 1 }, { idle: 10 * MINUTE }), authenticatedAt: at };
+        let key = await store.save(saved);
+        expect(await store.load(key)).toEqual(saved);
+        // The engine hands update and touch the whole record, authenticatedAt included.
+        key = (await store.update(key, { ...record({ b: 2 }), authenticatedAt: at }, changes({ set: ["b"], cleared: true })))!;
+        expect((await store.load(key))?.authenticatedAt).toBe(at);
+        key = (await store.touch(key, { ...record({ b: 2 }, { ttl: 2 * HOUR }), authenticatedAt: at }))!;
+        expect((await store.load(key))?.authenticatedAt).toBe(at);
+        const loaded = await store.load(key, { now: Date.now(), dueBefore: Date.now(), idleMs: HOUR, absoluteMs: 24 * HOUR });
+        expect(loaded?.authenticatedAt).toBe(at);
+        const renewed = { ...record({ b: 2 }), authenticatedAt: at + 1 };
+        key = (await (store.renew ? store.renew(key, renewed) : store.save(renewed)))!;
+        expect(await store.load(key)).toEqual(renewed);
+      });
+
+      it("is absent from a session that never had it", async () => {
+        const store = await open();
+        const key = await store.save(record({ a: 1 }));
+        expect((await store.load(key))?.authenticatedAt).toBeUndefined();
+      });
+    });
+
     describe("renew", () => {
       it("stores the data under a new id and kills the old one", async () => {
         const store = await open();

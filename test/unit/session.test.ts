@@ -1,7 +1,8 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { SessionError, SessionReadOnlyError } from "../../src/errors.js";
+import { memoryStore } from "../../src/stores/memory.js";
 import { TestJar } from "./jar.js";
-import { setup } from "./kit.js";
+import { frozenClock, setup, T0 } from "./kit.js";
 
 type Data = { userId?: string; role?: "admin" | "member"; cart?: string[]; notice?: string };
 
@@ -164,5 +165,68 @@ describe("in a read-only host (Server Component)", () => {
     await expect(session.save()).rejects.toThrow(SessionReadOnlyError);
     expect(jar.writes).toEqual([]);
     expect((await open<Data>(jar.next())).session.data).toEqual({ userId: "u1" });
+  });
+});
+
+describe("fresh login: renew({ authenticated: true }), authenticatedAt, isFresh", () => {
+  const { advance } = frozenClock();
+
+  describe.each([
+    ["cookie store", () => setup()],
+    ["memory store", () => setup({ store: memoryStore() })],
+  ])("on the %s", (_name, make) => {
+    it("is recorded by renew({ authenticated: true }), survives proxy renewals and plain renew(), and ends with destroy()", async () => {
+      const { open, seed } = make();
+      let jar = await seed({ name: "Ada" });
+      const login = await open<Data>(jar);
+      expect(login.session.authenticatedAt).toBeUndefined();
+      expect(login.session.isFresh(300)).toBe(false);
+      await login.session.renew({ authenticated: true });
+      login.session.set("userId", "ada");
+      await login.session.save();
+      expect(login.session.authenticatedAt).toBe(T0);
+
+      advance(60);
+      jar = jar.next();
+      const later = await open<Data>(jar);
+      expect(later.session.authenticatedAt).toBe(T0);
+      expect(later.session.isFresh(300)).toBe(true);
+      expect(later.session.isFresh(59)).toBe(false);
+      // Data changes and clear() cannot erase or forge it: it is not app data.
+      later.session.clear().set("userId", "ada");
+      await later.session.save();
+
+      advance(2 * 3600); // past updateAge: the proxy renews the session
+      jar = jar.next();
+      const renewedByProxy = await open<Data>(jar, { renew: true });
+      expect(renewedByProxy.renewed).toBe(true);
+      expect(renewedByProxy.session.authenticatedAt).toBe(T0);
+      expect(renewedByProxy.session.isFresh(300)).toBe(false);
+
+      jar = jar.next();
+      const plain = await open<Data>(jar);
+      await plain.session.renew();
+      expect(plain.session.authenticatedAt).toBe(T0);
+      jar = jar.next();
+      const reauth = await open<Data>(jar);
+      expect(reauth.session.authenticatedAt).toBe(T0);
+      await reauth.session.renew({ authenticated: true });
+      expect(reauth.session.isFresh(300)).toBe(true);
+
+      jar = jar.next();
+      const logout = await open<Data>(jar);
+      expect(logout.session.authenticatedAt).toBe(T0 + 2 * 3600 * 1000 + 60_000);
+      await logout.session.destroy();
+      expect(logout.session.authenticatedAt).toBeUndefined();
+      expect(logout.session.isFresh(300)).toBe(false);
+      const after = await open<Data>(jar.next());
+      expect(after.session.isNew).toBe(true);
+      expect(after.session.authenticatedAt).toBeUndefined();
+    });
+  });
+
+  it("isFresh refuses a maxAge that is not a number of seconds", async () => {
+    const { session } = await setup().open(new TestJar());
+    expect(() => session.isFresh(Number.NaN)).toThrow(/isFresh\(maxAgeSeconds\) needs a number of seconds/);
   });
 });

@@ -2,6 +2,7 @@
  * A session record as Redis hash fields: one `d:<key>` field (JSON value) per data key, so an
  * update writes only the keys that changed and two requests changing different keys both
  * persist (no lost updates). Meta fields have no `d:` and cannot collide with data keys.
+ * Optional meta fields, written once when a session is created or renewed: `a` authenticatedAt.
  */
 import type { SessionRecord } from "../types.js";
 
@@ -11,6 +12,11 @@ export const dataField = (key: string) => `d:${key}`;
 /** `[field, JSON value, …]` for `keys` of `record`. */
 export function dataPairs(record: SessionRecord, keys: Iterable<string>): string[] {
   return [...keys].flatMap((key) => [dataField(key), JSON.stringify(record.data[key])]);
+}
+
+/** `[field, value, …]` of the optional meta fields `record` has, for a new or renewed session. */
+export function metaPairs(record: SessionRecord): string[] {
+  return record.authenticatedAt === undefined ? [] : ["a", String(record.authenticatedAt)];
 }
 
 /**
@@ -39,5 +45,7 @@ export function fromHash(reply: unknown): SessionRecord | undefined {
   for (let i = 0; i + 1 < items.length; i += 2) fields.set(items[i]!, items[i + 1]!);
   const data: Record<string, unknown> = {};
   for (const [name, value] of fields) if (name.startsWith("d:")) data[name.slice(2)] = JSON.parse(value);
-  return { data, createdAt: time(fields.get("c")), lastSeenAt: time(fields.get("s")), expiresAt: time(fields.get("e")) };
+  const record: SessionRecord = { data, createdAt: time(fields.get("c")), lastSeenAt: time(fields.get("s")), expiresAt: time(fields.get("e")) };
+  if (fields.has("a")) record.authenticatedAt = time(fields.get("a"));
+  return record;
 }

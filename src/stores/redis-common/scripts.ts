@@ -3,8 +3,9 @@
  * one round trip and atomic (a session and its user index never disagree, better-auth #11022).
  *
  * Session hash fields: `d:<key>` data value (JSON, see fields.ts), `c` createdAt, `s` lastSeenAt,
- * `e` expiresAt, `u` the user digest ("" when none). `u` is always present, so `HGET u` doubles
- * as "does this session still exist".
+ * `e` expiresAt, `u` the user digest ("" when none), and the optional meta fields of fields.ts
+ * (written with the data pairs at creation; no update touches them). `u` is always present, so
+ * `HGET u` doubles as "does this session still exist".
  *
  * Scripts derive the user index key from the stored `u` (and list/revoke derive session keys
  * from index members) instead of declaring them in KEYS: those keys always carry the same hash

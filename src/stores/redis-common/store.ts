@@ -17,7 +17,7 @@
 import { hashSessionId, newSessionId } from "../../codec/session-id.js";
 import type { SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "../types.js";
 import { bounded, DEFAULT_TIMEOUT_MS } from "./bounded.js";
-import { dataField, dataPairs, fromHash, untag } from "./fields.js";
+import { dataField, dataPairs, fromHash, metaPairs, untag } from "./fields.js";
 import { layout } from "./layout.js";
 import type { LuaScript, ScriptCommands } from "./lua-script.js";
 import { DELETE, LIST, LOAD, RENEW, REVOKE, SAVE, TOUCH, UPDATE } from "./scripts.js";
@@ -98,7 +98,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
       call("save the session", async () => {
         const id = newSessionId();
         const { hash, key, base } = await locate(id);
-        await run(SAVE, [key], [base, hash, String(Date.now()), ...(await metaOf(record)), ...dataPairs(record, Object.keys(record.data))]);
+        await run(SAVE, [key], [base, hash, String(Date.now()), ...(await metaOf(record)), ...metaPairs(record), ...dataPairs(record, Object.keys(record.data))]);
         return id;
       }),
     update: (id, record, changes) =>
@@ -124,7 +124,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
       call("renew the session", async () => {
         const old = await locate(id);
         const fresh = await newIdIn(old.bucket);
-        const args = [old.base, fresh.hash, String(Date.now()), ...(await metaOf(record)), old.hash, ...dataPairs(record, Object.keys(record.data))];
+        const args = [old.base, fresh.hash, String(Date.now()), ...(await metaOf(record)), old.hash, ...metaPairs(record), ...dataPairs(record, Object.keys(record.data))];
         return Number(await run(RENEW, [old.key, fresh.key], args)) === 1 ? fresh.id : undefined;
       }),
     listSessions: (userId) =>
