@@ -128,13 +128,23 @@ export function isBuildPhase(): boolean {
   return globalThis.process?.env?.NEXT_PHASE === "phase-production-build";
 }
 
+/** Fewer distinct characters than this in a password means typed or patterned, not random. */
+const MIN_DISTINCT_CHARACTERS = 10;
+
+/**
+ * Length alone is not strength: the seal format derives its keys with one PBKDF2 iteration, so
+ * `"a".repeat(32)` or a repeated word is as weak as a key can get. Random secrets of 32 or
+ * more characters have far more than 10 distinct ones.
+ */
 function checkSecret(secret: unknown, where: string): string {
+  const generate = "Generate one with `npx next-session-kit secret` and pass it from an environment variable such as SESSION_PASSWORD.";
   if (typeof secret !== "string" || secret.length < 32) {
+    fail(`${where} must be a string of at least 32 characters (got ${typeof secret === "string" ? `${secret.length}` : typeof secret}). ${generate}`);
+  }
+  const distinct = new Set(secret).size;
+  if (distinct < MIN_DISTINCT_CHARACTERS) {
     fail(
-      `${where} must be a string of at least 32 characters (got ${
-        typeof secret === "string" ? `${secret.length}` : typeof secret
-      }). Generate one with \`openssl rand -base64 32\` and pass it from an environment variable ` +
-        `such as SESSION_PASSWORD.`,
+      `${where} has too little variety to be a secret (${distinct} distinct character${distinct === 1 ? "" : "s"}; random passwords have far more than ${MIN_DISTINCT_CHARACTERS}). ${generate}`,
     );
   }
   return secret;
@@ -145,7 +155,7 @@ export function resolvePasswords(password: unknown): PasswordMap {
   if (password === undefined || password === null || password === "") {
     fail(
       "the `password` option is missing. Set SESSION_PASSWORD to a random string of at least " +
-        "32 characters (`openssl rand -base64 32`) and pass `password: process.env.SESSION_PASSWORD`.",
+        "32 characters (`npx next-session-kit secret` prints one) and pass `password: process.env.SESSION_PASSWORD`.",
       true,
     );
   }

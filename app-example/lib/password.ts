@@ -16,7 +16,7 @@ export function password(): string | Record<string, string> {
   if (process.env.NODE_ENV === "production") {
     throw new Error(
       "SESSION_PASSWORD is not set. Set it to a random string of at least 32 characters " +
-        "(`openssl rand -base64 32`) before `next start`; `npm run example` does this for you.",
+        "(`npx next-session-kit secret` prints one) before `next start`; `npm run example` does this for you.",
     );
   }
   const global = globalThis as Record<symbol, string | undefined>;

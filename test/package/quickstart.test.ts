@@ -33,3 +33,48 @@ it("the README quick start type-checks against the packed package", async () => 
     expect(manifest.exports[entry]).toMatchObject({ types: expect.stringMatching(/\.d\.ts$/), default: expect.stringMatching(/\.js$/) });
   }
 }, 600_000);
+
+it("`npx next-session-kit secret` from the packed package prints passwords that createSessions accepts; weak ones are refused with the fix", async () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("\n## ", readme.indexOf("## Quick start") + 1));
+  expect(quickStart).toContain("npx next-session-kit secret");
+  // The same app as the quick-start test (installed once per run, whichever test comes first).
+  const dir = await packedApp("quickstart", quickStartFiles(readme, "Quick start (Next 16)"));
+  const run = (command: string[], args: string[], input?: string) => {
+    const result = spawnSync(command[0]!, [...command.slice(1), ...args], { cwd: dir, encoding: "utf8", input });
+    expect(result.stderr, `${args.join(" ")}: ${result.stderr}`).toBe("");
+    expect(result.status).toBe(0);
+    return result.stdout;
+  };
+  const npx = (...args: string[]) => run([process.execPath, process.env.npm_execpath!, "exec", "--offline", "--"], ["next-session-kit", ...args]);
+
+  const secret = npx("secret");
+  const password = /^SESSION_PASSWORD=([A-Za-z0-9_-]+)$/m.exec(secret)?.[1];
+  expect(secret.split("\n")[0]).toBe(password); // the password itself, then the .env.local line
+  expect(password).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 bytes, base64url
+  expect(Buffer.from(password!, "base64url")).toHaveLength(32);
+  const rotated = npx("secret", "--rotate");
+  const next = /^SESSION_PASSWORD_2=([A-Za-z0-9_-]{43})$/m.exec(rotated)?.[1];
+  expect(rotated).toContain("password: { 2: process.env.SESSION_PASSWORD_2!, 1: process.env.SESSION_PASSWORD! }");
+  expect(new Set([password, next, /^SESSION_PASSWORD=(.+)$/m.exec(npx("secret"))?.[1]]).size).toBe(3); // fresh every time
+
+  // The packed library itself (react-server: createSessions sits behind next/headers' server-only guard).
+  const check = `
+    import { createSessions, SessionConfigError } from "next-session-kit";
+    const env = process.env;
+    createSessions({ password: env.SESSION_PASSWORD });
+    createSessions({ password: { 2: env.SESSION_PASSWORD_2, 1: env.SESSION_PASSWORD } });
+    for (const weak of ["a".repeat(64), "abcdefgh".repeat(5)]) {
+      try { createSessions({ password: weak }); throw new Error("accepted " + weak); }
+      catch (error) { if (!(error instanceof SessionConfigError)) throw error; console.log(error.message); }
+    }`;
+  const result = spawnSync(process.execPath, ["--conditions=react-server", "--input-type=module", "-e", check], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, SESSION_PASSWORD: password, SESSION_PASSWORD_2: next },
+  });
+  expect(result.stderr).toBe("");
+  const refusals = result.stdout.trim().split("\n");
+  expect(refusals).toHaveLength(2);
+  for (const message of refusals) expect(message).toMatch(/`password` has too little variety.*npx next-session-kit secret/);
+}, 600_000);

@@ -16,7 +16,11 @@ afterEach(() => {
 describe("invalid configuration throws SessionConfigError naming the fix", () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
     ["missing password", { password: undefined }, /password.*missing.*SESSION_PASSWORD.*32 characters/s],
-    ["short password", { password: "x".repeat(31) }, /at least 32 characters \(got 31\).*openssl rand/s],
+    ["short password", { password: "x".repeat(31) }, /at least 32 characters \(got 31\).*npx next-session-kit secret/s],
+    ["one repeated character", { password: "x".repeat(64) }, /`password` has too little variety.*\(1 distinct character;.*npx next-session-kit secret/s],
+    ["a repeated short word", { password: "abcabc".repeat(8) }, /`password` has too little variety.*\(3 distinct characters;/s],
+    ["nine distinct characters", { password: "123456789".repeat(4) }, /too little variety.*\(9 distinct characters;/s],
+    ["a weak secret in a map", { password: { 2: "n".repeat(32), 1: PASSWORD } }, /password 2 has too little variety.*npx next-session-kit secret/s],
     ["non-string password", { password: 42 }, /must be a string or a map/],
     ["short secret in a map", { password: { 2: "short", 1: PASSWORD } }, /password 2 must be a string of at least 32 characters/],
     ['map id "a"', { password: { a: PASSWORD } }, /ids must be positive integers \(got "a"\)/],
@@ -87,9 +91,9 @@ describe("defaults", () => {
   });
 
   it("accepts a valid __Host- cookie and a password map", () => {
-    const config = resolve({ password: { 2: "n".repeat(32), 1: PASSWORD }, cookie: { name: "__Host-s", secure: true } });
+    const config = resolve({ password: { 2: "0123456789".repeat(4), 1: PASSWORD }, cookie: { name: "__Host-s", secure: true } });
     expect(config.cookieName).toBe("__Host-s");
-    expect(config.passwords).toEqual({ 2: "n".repeat(32), 1: PASSWORD });
+    expect(config.passwords).toEqual({ 2: "0123456789".repeat(4), 1: PASSWORD });
   });
 
   it("derives times in milliseconds and leaves updateAge out for on-state-change", () => {
