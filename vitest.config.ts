@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Compile-only type tests of the public API (tsc on test/types/*.test-d.ts).
+    typecheck: { enabled: true, include: ["test/types/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 600_000,

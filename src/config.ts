@@ -59,7 +59,7 @@ export type RenewalOptions =
     };
 
 /** Options of `createSessions<Data>()`. */
-export interface SessionOptions<Data extends Record<string, unknown> = Record<string, unknown>> {
+export interface SessionOptions<Data extends object = Record<string, unknown>> {
   /** >= 32 characters, or a map `{ 2: "new…", 1: "old…" }` to rotate (newest id seals). */
   password: string | Readonly<Record<number | string, string>>;
   /** Default `cookieStore()`. */

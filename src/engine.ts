@@ -25,7 +25,7 @@ export interface OpenOptions {
 }
 
 /** A session plus what the request carried that must be cleaned up. */
-export interface Opened<Data extends Record<string, unknown>> {
+export interface Opened<Data extends object = Record<string, unknown>> {
   session: Session<Data>;
   /** The request carried a dead session (tampered, expired, unknown, revoked). */
   stale: boolean;
@@ -84,7 +84,7 @@ export class SessionEngine {
   }
 
   /** Reads the session from `jar`; throws `SessionStoreError` when the store fails. */
-  async open<Data extends Record<string, unknown>>(jar: CookieJar, options: OpenOptions): Promise<Opened<Data>> {
+  async open<Data extends object = Record<string, unknown>>(jar: CookieJar, options: OpenOptions): Promise<Opened<Data>> {
     const now = Date.now();
     const { value, names } = readValue(jar, this.#config.cookieName);
     let loaded = value ? await this.#load(value, options.renew ? this.#touchRequest(now) : undefined) : undefined;

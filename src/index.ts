@@ -37,7 +37,7 @@ export type {
 } from "./stores/types.js";
 
 /** What `createSessions` returns; every member works when destructured. */
-export interface Sessions<Data extends Record<string, unknown>> {
+export interface Sessions<Data extends object = Record<string, unknown>> {
   /** The request's session (Server Components: read-only; Actions and Route Handlers: read-write). */
   getSession(): Promise<Session<Data>>;
   /** The handler to export from `proxy.ts` / `middleware.ts`. */
@@ -53,7 +53,7 @@ export interface Sessions<Data extends Record<string, unknown>> {
  * throws `SessionConfigError` naming the fix; a secret that is merely missing during
  * `next build` is reported at the first request instead, so Docker and CI builds pass.
  */
-export function createSessions<Data extends Record<string, unknown> = Record<string, unknown>>(
+export function createSessions<Data extends object = Record<string, unknown>>(
   options: SessionOptions<Data>,
 ): Sessions<Data> {
   let engine: SessionEngine | undefined;

@@ -30,13 +30,14 @@ export interface SessionHost {
   validate(data: Record<string, unknown>, key: string): void;
 }
 
-type DataOf<T> = T extends Record<string, unknown> ? T : Record<string, unknown>;
-
 /**
  * One user's session in one request. Data is plain JSON; times are epoch milliseconds.
  * Get it with `await getSession()`, or as the second argument of a proxy handler.
+ * `Data` is any object type: `interface SessionData {…}` and `type SessionData = {…}` type
+ * keys and values alike (a `Record<string, unknown>` bound would refuse interfaces, which
+ * have no implicit index signature).
  */
-export class Session<Data extends Record<string, unknown> = Record<string, unknown>> {
+export class Session<Data extends object = Record<string, unknown>> {
   #record: SessionRecord;
   #host: SessionHost;
   #status: SessionStatus = "unchanged";
@@ -61,27 +62,27 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
   }
 
   /** The value, or undefined. A flashed value is returned once, then it is gone. */
-  get<K extends keyof DataOf<Data> & string>(key: K): DataOf<Data>[K] | undefined {
+  get<K extends keyof Data & string>(key: K): Data[K] | undefined {
     if (Object.hasOwn(this.#flashIn, key)) {
       const value = this.#flashIn[key];
       delete this.#flashIn[key];
       this.#flashDirty = true;
-      return value as DataOf<Data>[K];
+      return value as Data[K];
     }
-    return (Object.hasOwn(this.#record.data, key) ? this.#record.data[key] : undefined) as DataOf<Data>[K] | undefined;
+    return (Object.hasOwn(this.#record.data, key) ? this.#record.data[key] : undefined) as Data[K] | undefined;
   }
 
-  has(key: keyof DataOf<Data> & string): boolean {
+  has(key: keyof Data & string): boolean {
     return Object.hasOwn(this.#flashIn, key) || Object.hasOwn(this.#record.data, key);
   }
 
   /** A frozen copy of all data, unread flash values included (reading them here does not consume them). */
-  get data(): Readonly<Partial<DataOf<Data>>> {
-    return Object.freeze({ ...this.#record.data, ...this.#flashIn }) as Partial<DataOf<Data>>;
+  get data(): Readonly<Partial<Data>> {
+    return Object.freeze({ ...this.#record.data, ...this.#flashIn }) as Partial<Data>;
   }
 
   /** Stores a plain JSON value. Refuses Dates, Maps, BigInts, functions with what to store instead. */
-  set<K extends keyof DataOf<Data> & string>(key: K, value: DataOf<Data>[K]): this {
+  set<K extends keyof Data & string>(key: K, value: Data[K]): this {
     const problem = jsonProblem(value, `session.set("${key}", …): the value`);
     if (problem) throw new SessionError(`next-session-kit: ${problem}.`);
     this.#host.validate({ ...this.#record.data, [key]: value }, key);
@@ -96,7 +97,7 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
    * A value for the next page to read once (e.g. "Welcome back" after a redirect). Kept in its
    * own short-lived cookie, not in the session data; the proxy retires it once shown.
    */
-  flash<K extends keyof DataOf<Data> & string>(key: K, value: DataOf<Data>[K]): this {
+  flash<K extends keyof Data & string>(key: K, value: Data[K]): this {
     const problem = jsonProblem(value, `session.flash("${key}", …): the value`);
     if (problem) throw new SessionError(`next-session-kit: ${problem}.`);
     this.#flashOut = { ...this.#flashOut, [key]: value };
@@ -105,7 +106,7 @@ export class Session<Data extends Record<string, unknown> = Record<string, unkno
     return this;
   }
 
-  unset(key: keyof DataOf<Data> & string): this {
+  unset(key: keyof Data & string): this {
     if (!Object.hasOwn(this.#record.data, key)) return this;
     delete this.#record.data[key];
     this.#set.delete(key);

@@ -17,7 +17,7 @@ import { SessionStoreError } from "../errors.js";
 import type { Session } from "../session.js";
 
 /** App logic run after renewal; return a response (redirect, rewrite, JSON) or nothing. */
-export type ProxyHandler<Data extends Record<string, unknown>> = (
+export type ProxyHandler<Data extends object = Record<string, unknown>> = (
   request: NextRequest,
   session: Session<Data>,
 ) => Response | void | undefined | Promise<Response | void | undefined>;
@@ -91,7 +91,7 @@ async function retireFlash(engine: SessionEngine, request: NextRequest, jar: Coo
 }
 
 /** Builds `proxy(handler?)` over one engine. */
-export function proxyFactory<Data extends Record<string, unknown>>(engine: () => SessionEngine) {
+export function proxyFactory<Data extends object = Record<string, unknown>>(engine: () => SessionEngine) {
   return function proxy(handler?: ProxyHandler<Data>): ProxyFunction {
     return async function sessionProxy(request: NextRequest): Promise<Response> {
       const writes = new Map<string, CookieWrite>();

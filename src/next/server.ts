@@ -28,7 +28,7 @@ function nextJar(store: NextCookies): CookieJar {
 }
 
 /** Builds the app's `getSession` over one engine. */
-export function sessionGetter<Data extends Record<string, unknown>>(engine: () => SessionEngine): () => Promise<Session<Data>> {
+export function sessionGetter<Data extends object = Record<string, unknown>>(engine: () => SessionEngine): () => Promise<Session<Data>> {
   const perRequest = new WeakMap<NextCookies, Promise<Session<Data>>>();
   return async function getSession() {
     const store = await cookies();

@@ -19,7 +19,7 @@ type Options = Partial<SessionOptions<never>>;
 export function setup(options: Options = {}) {
   const events: SessionEvent[] = [];
   const engine = buildEngine({ password: PASSWORD, onEvent: (event) => events.push(event), ...options });
-  const open = <Data extends Record<string, unknown> = Record<string, unknown>>(jar: TestJar, given: Partial<OpenOptions> = {}) =>
+  const open = <Data extends object = Record<string, unknown>>(jar: TestJar, given: Partial<OpenOptions> = {}) =>
     engine.open<Data>(jar, { writable: true, renew: false, ...given });
   /** One request that stores `data` in a fresh (or the given) session; returns the next request's jar. */
   const seed = async (data: Record<string, unknown>, jar = new TestJar()) => {
