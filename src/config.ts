@@ -79,6 +79,14 @@ export interface SessionOptions<Data extends object = Record<string, unknown>> {
   userKey?: string;
   /** Reports unseal failures, expiries, purges and store errors (no ids, no data). */
   onEvent?: (event: SessionEvent) => void;
+  /**
+   * Default false. `true`: a plain iron-session cookie sealed with this password opens as a
+   * session (cookie store), so an app moving from iron-session keeps its users logged in. Off
+   * by default because every `sealData()` token of the app (magic links, invites) would open
+   * as a logged-in session too. Seals without an expiry (`ttl: 0`) are refused, and an
+   * imported session never outlives its seal nor `absoluteTimeout` counted from the import.
+   */
+  migrateFromIronSession?: boolean;
 }
 
 /** Validated configuration with every default applied. Times in milliseconds. */
@@ -101,12 +109,13 @@ export interface SessionConfig {
   userKey: string;
   schema: StandardSchemaV1 | undefined;
   onEvent: (event: SessionEvent) => void;
+  migrateFromIronSession: boolean;
 }
 
 const DAY = 24 * 60 * 60;
 const OPTION_KEYS = new Set([
   "password", "store", "cookie", "lifecycle", "idleTimeout", "absoluteTimeout",
-  "renewal", "schema", "userKey", "onEvent",
+  "renewal", "schema", "userKey", "onEvent", "migrateFromIronSession",
 ]);
 const COOKIE_KEYS = new Set(["name", "domain", "path", "secure", "sameSite", "httpOnly", "contentSecurity"]);
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -254,6 +263,8 @@ export function resolveConfig(options: SessionOptions<never>): SessionConfig {
   const userKey = options.userKey ?? "userId";
   if (typeof userKey !== "string" || userKey === "") fail("`userKey` must be a non-empty string naming a data field.");
   if (options.onEvent !== undefined && typeof options.onEvent !== "function") fail("`onEvent` must be a function.");
+  const migrate = options.migrateFromIronSession ?? false;
+  if (typeof migrate !== "boolean") fail("`migrateFromIronSession` must be true or false.");
   return {
     passwords: resolvePasswords(options.password),
     ...resolveCookie(options.cookie),
@@ -264,5 +275,6 @@ export function resolveConfig(options: SessionOptions<never>): SessionConfig {
     userKey,
     schema: checkSchema(options.schema),
     onEvent: options.onEvent ?? (() => {}),
+    migrateFromIronSession: migrate,
   };
 }

@@ -12,7 +12,7 @@ import type { CookieAttributes, CookieJar } from "./cookie-jar.js";
 import { SessionError, SessionStoreError } from "./errors.js";
 import { assertKeyValid, assertValid, schemaIssues } from "./schema.js";
 import { Session, type SessionHost, type SessionWrite } from "./session.js";
-import type { SessionRecord, SessionStore, TouchRequest } from "./stores/types.js";
+import type { LoadedRecord, SessionRecord, SessionStore, TouchRequest } from "./stores/types.js";
 
 /** How a request opens its session. */
 export interface OpenOptions {
@@ -126,8 +126,7 @@ export class SessionEngine {
       }
     }
     const loaded = await this.#storeCall(() => this.#store.load(key, touch));
-    // A store never extends a session past what the timeouts allow (nor an imported cookie).
-    const record = loaded && { ...loaded, expiresAt: Math.min(loaded.expiresAt, this.#expiry(loaded.createdAt, loaded.lastSeenAt)) };
+    const record = loaded && this.#bounded(loaded);
     if (!record) {
       if (this.#store.serverSide) this.report({ type: "unknown-session" });
       return undefined;
@@ -136,7 +135,19 @@ export class SessionEngine {
       if (this.#store.serverSide) await this.#storeCall(() => this.#store.delete(key));
       return undefined;
     }
-    return { record, key, imported: !Number.isFinite(loaded.expiresAt) };
+    return { record, key, imported: loaded.imported === true };
+  }
+
+  /**
+   * A store never extends a session past what the timeouts allow. An imported iron-session
+   * seal also keeps its own expiry as a hard end: its absolute timeout is counted so that it
+   * ends by then (or `absoluteTimeout` after the import, if sooner), which renewals and saves
+   * never pass; a `renew()` (a login) starts a session of full length.
+   */
+  #bounded(loaded: LoadedRecord): SessionRecord {
+    const { data, lastSeenAt } = loaded;
+    const createdAt = loaded.imported ? Math.min(loaded.createdAt, loaded.expiresAt - this.#config.absoluteMs) : loaded.createdAt;
+    return { data, createdAt, lastSeenAt, expiresAt: Math.min(loaded.expiresAt, this.#expiry(createdAt, lastSeenAt)) };
   }
 
   /** Timeouts and schema, checked on every read. */

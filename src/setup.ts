@@ -15,7 +15,7 @@ import type { SessionStore, StoreContext, StoreEvent } from "./stores/types.js";
 function storeContext(config: SessionConfig, codec: IronCodec, engine: () => SessionEngine): StoreContext {
   const report = (event: StoreEvent) =>
     engine().report({ type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data", reason: event.reason });
-  return { seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, report };
+  return { seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, migrateFromIronSession: config.migrateFromIronSession, report };
 }
 
 /**

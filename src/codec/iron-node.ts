@@ -13,6 +13,7 @@ import type { KeyObject } from "node:crypto";
 import { nodeCrypto, type NodeCrypto } from "./node-crypto.js";
 import type { UnsealResult } from "../stores/types.js";
 import type { IronCodec, PasswordMap } from "./iron.js";
+import { sealExpiration, sealFields } from "./iron-format.js";
 
 const PREFIX = "Fe26.2";
 const VERSION_SUFFIX = "~2";
@@ -22,7 +23,6 @@ const KEY_BYTES = 32;
 const SALT_BYTES = 32;
 const IV_BYTES = 16;
 const MAC_BYTES = 32;
-const EXPIRATION = /^[1-9]\d*$/;
 const CANONICAL_BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 const INVALID: UnsealResult = Object.freeze({ ok: false, reason: "invalid" });
@@ -35,7 +35,6 @@ let node: NodeCrypto;
 /** Both salts and the IV of one seal, refilled per seal; only ever used synchronously. */
 let randomness: Buffer;
 
-type Fields = [prefix: string, id: string, encryptionSalt: string, iv: string, encrypted: string, expiration: string, hmacSalt: string, mac: string];
 interface Sealer {
   id: string;
   secret: Buffer;
@@ -112,23 +111,20 @@ function sealWith(sealer: Sealer, value: unknown, expiresAt: number): string {
 /** Follows iron-webcrypto's `unseal` check by check, so every seal gets the same verdict. */
 function open(passwords: PasswordMap, secrets: Map<string, Buffer>, seal: string): UnsealResult {
   // iron-session ignores everything from the first `~`: the version marker is outside the HMAC.
-  const tilde = seal.indexOf("~");
-  const body = tilde === -1 ? seal : seal.slice(0, tilde);
-  const parts = body.split("*", 9);
-  if (parts.length !== 8) return INVALID;
-  const [prefix, id, encryptionSalt, iv, encrypted, expiration, hmacSalt, digest] = parts as Fields;
+  const fields = sealFields(seal);
+  if (!fields) return INVALID;
+  const [prefix, id, encryptionSalt, iv, encrypted, , hmacSalt, digest] = fields;
   if (prefix !== PREFIX) return INVALID;
-  if (expiration) {
-    if (!EXPIRATION.test(expiration)) return INVALID;
-    if (Number.parseInt(expiration, 10) <= Date.now() - SKEW_MS) return EXPIRED;
-  }
+  const expiration = sealExpiration(fields);
+  if (expiration === undefined) return INVALID;
+  if (expiration <= Date.now() - SKEW_MS) return EXPIRED;
   const passwordId = id || "default";
   const secret = secrets.get(passwordId);
   // A present but unusable entry (too short, or inherited like `constructor`) is "invalid".
   if (!secret) return passwords[passwordId] ? INVALID : UNKNOWN_PASSWORD;
   // An empty salt makes iron-webcrypto derive from a random one: it can never verify.
   if (!hmacSalt || !encryptionSalt) return INVALID;
-  const base = body.slice(0, body.length - hmacSalt.length - digest.length - 2);
+  const base = fields.slice(0, 6).join("*");
   const given = decodeField(digest);
   if (given?.length !== MAC_BYTES || !node.timingSafeEqual(given, mac(secret, hmacSalt, base))) return INVALID;
   const ivBytes = decodeField(iv);

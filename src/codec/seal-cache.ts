@@ -6,9 +6,9 @@
  */
 import type { UnsealResult } from "../stores/types.js";
 import type { IronCodec } from "./iron.js";
+import { sealExpiration, sealFields } from "./iron-format.js";
 
 const DEFAULT_MAX = 1000;
-const EXPIRATION = /^[1-9]\d*$/;
 
 interface Entry {
   /**
@@ -56,7 +56,8 @@ function recall(entries: Map<string, Entry>, seal: string): string | undefined {
 }
 
 function remember(entries: Map<string, Entry>, max: number, seal: string, value: unknown): void {
-  const expiresAt = expirationOf(seal);
+  const fields = sealFields(seal);
+  const expiresAt = fields && sealExpiration(fields);
   if (expiresAt === undefined || expiresAt <= Date.now()) return;
   let json: string | undefined;
   try {
@@ -67,17 +68,4 @@ function remember(entries: Map<string, Entry>, max: number, seal: string, value:
   if (json === undefined) return;
   entries.set(seal, { json, expiresAt });
   while (entries.size > max) entries.delete(entries.keys().next().value as string);
-}
-
-/**
- * The expiration field of an Iron seal (`Fe26.2*id*salt*iv*data*<expiration>*salt*mac`, any
- * `~N` suffix ignored): Infinity when empty, `undefined` when it cannot be read.
- */
-function expirationOf(seal: string): number | undefined {
-  const tilde = seal.indexOf("~");
-  const fields = (tilde === -1 ? seal : seal.slice(0, tilde)).split("*", 9);
-  const expiration = fields[5];
-  if (fields.length !== 8 || expiration === undefined) return undefined;
-  if (expiration === "") return Infinity;
-  return EXPIRATION.test(expiration) ? Number.parseInt(expiration, 10) : undefined;
 }

@@ -3,8 +3,9 @@
  * What it cannot do, by design: revoke a session before it expires, list a user's sessions,
  * or hold more than a few kilobytes. Use `kvStore()` or `redisStore()` for those.
  */
+import { sealExpiration, sealFields } from "../codec/iron-format.js";
 import { SessionStoreError } from "../errors.js";
-import type { SessionRecord, SessionStore, StoreContext } from "./types.js";
+import type { LoadedRecord, SessionRecord, SessionStore, StoreContext } from "./types.js";
 
 /**
  * Version 1 of the sealed shape. A seal without `nsk` is a plain iron-session cookie; one with
@@ -33,12 +34,16 @@ function fromSealed(value: Record<string, unknown>): SessionRecord | undefined {
 }
 
 /**
- * An app moving from iron-session keeps its users: a plain iron-session cookie sealed with the
- * same password opens as a session that starts now.
+ * An app moving from iron-session keeps its users (`migrateFromIronSession`): a plain
+ * iron-session seal opens as a session that starts now and ends, at the latest, when the seal
+ * itself would have. A seal without an expiry (`ttl: 0`) is refused: nothing would bound it.
  */
-function fromIronSession(data: Record<string, unknown>, now: number): SessionRecord | undefined {
-  if (Object.keys(data).length === 0) return undefined;
-  return { data, createdAt: now, lastSeenAt: now, expiresAt: Number.POSITIVE_INFINITY };
+function fromIronSession(data: Record<string, unknown>, seal: string, now: number): LoadedRecord | "no-expiry" | undefined {
+  const fields = sealFields(seal);
+  const expiresAt = fields && sealExpiration(fields);
+  if (expiresAt === Infinity) return "no-expiry";
+  if (expiresAt === undefined || Object.keys(data).length === 0) return undefined;
+  return { data, createdAt: now, lastSeenAt: now, expiresAt, imported: true };
 }
 
 /** Sessions sealed (or signed, see `cookie.contentSecurity`) into the cookie itself. */
@@ -53,6 +58,17 @@ export function cookieStore(): SessionStore {
     if (record.authenticatedAt !== undefined) sealed.a = record.authenticatedAt;
     return ctx().seal(sealed, record.expiresAt);
   };
+  /** A plain iron-session seal: a session only when the app migrates, and bounded. */
+  const imported = (data: Record<string, unknown>, seal: string): LoadedRecord | undefined => {
+    if (!ctx().migrateFromIronSession) {
+      ctx().report({ type: "unseal-failed", reason: "not-migrated" });
+      return undefined;
+    }
+    const record = fromIronSession(data, seal, Date.now());
+    if (typeof record === "string") ctx().report({ type: "unseal-failed", reason: record });
+    else if (!record) ctx().report({ type: "invalid-record", reason: "unexpected shape" });
+    return typeof record === "string" ? undefined : record;
+  };
   return {
     serverSide: false,
     init(given) {
@@ -65,7 +81,8 @@ export function cookieStore(): SessionStore {
         return undefined;
       }
       const value = opened.value;
-      const record = !isObject(value) ? undefined : value.nsk === 1 ? fromSealed(value) : value.nsk === undefined ? fromIronSession(value, Date.now()) : undefined;
+      if (isObject(value) && value.nsk === undefined) return imported(value, key);
+      const record = isObject(value) && value.nsk === 1 ? fromSealed(value) : undefined;
       if (!record) ctx().report({ type: "invalid-record", reason: "unexpected shape" });
       return record;
     },

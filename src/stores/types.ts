@@ -26,6 +26,15 @@ export interface SessionRecord {
   authenticatedAt?: number;
 }
 
+/** What `load` returns: the record, and what the load itself found or did. */
+export interface LoadedRecord extends SessionRecord {
+  /**
+   * Read from a plain iron-session cookie (`migrateFromIronSession`): `expiresAt` is the seal's
+   * own expiry. The engine bounds it and re-writes it in this library's format at the next renewal.
+   */
+  imported?: boolean;
+}
+
 /** What changed since load, so a server-side store writes only that (no lost updates). */
 export interface SessionChanges {
   /** Data keys written (their new values are in the record). */
@@ -67,6 +76,8 @@ export interface StoreContext {
   unseal(seal: string): Promise<UnsealResult>;
   /** Data field that names the user, for the per-user index (`listSessions`). */
   userKey: string;
+  /** Whether plain iron-session cookies may open as sessions (the cookie store's import). */
+  migrateFromIronSession: boolean;
   report(event: StoreEvent): void;
 }
 
@@ -99,7 +110,7 @@ export interface SessionStore {
    * The record for `key`, or `undefined` when there is none (unknown, expired, revoked or, for
    * the cookie store, a seal that does not open). With `touch`, may extend it in the same trip.
    */
-  load(key: string, touch?: TouchRequest): Promise<SessionRecord | undefined>;
+  load(key: string, touch?: TouchRequest): Promise<LoadedRecord | undefined>;
   /** Stores a new session and returns its key. */
   save(record: SessionRecord): Promise<string>;
   /**

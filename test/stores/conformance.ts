@@ -80,7 +80,7 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
     const open = async (userKey = "userId"): Promise<SessionStore> => {
       target ??= await makeTarget();
       const store = target.makeStore();
-      const context: StoreContext = { seal: codec.seal, unseal: codec.unseal, userKey, report: (event) => events.push(event) };
+      const context: StoreContext = { seal: codec.seal, unseal: codec.unseal, userKey, migrateFromIronSession: false, report: (event) => events.push(event) };
       store.init?.(context);
       return store;
     };

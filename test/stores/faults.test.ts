@@ -18,7 +18,7 @@ const record = (data: Record<string, unknown>) => {
 
 function initialised(backend: Backend): SessionStore {
   const store = backend.makeStore();
-  store.init?.({ seal: async () => "", unseal: async () => ({ ok: false, reason: "invalid" }), userKey: "userId", report: () => {} });
+  store.init?.({ seal: async () => "", unseal: async () => ({ ok: false, reason: "invalid" }), userKey: "userId", migrateFromIronSession: false, report: () => {} });
   return store;
 }
 

@@ -13,7 +13,7 @@ import { startBackend, type Backend } from "./backends.js";
 vi.mock("server-only", () => ({}));
 
 const PASSWORD = "options-test-password-of-32-chars!";
-const context = { seal: async () => "", unseal: async () => ({ ok: false as const, reason: "invalid" as const }), userKey: "userId", report: () => {} };
+const context = { seal: async () => "", unseal: async () => ({ ok: false as const, reason: "invalid" as const }), userKey: "userId", migrateFromIronSession: false, report: () => {} };
 
 afterEach(() => {
   vi.unstubAllEnvs();

@@ -111,16 +111,83 @@ describe("password rotation", () => {
   });
 });
 
-describe("moving from iron-session", () => {
-  it("opens a plain iron-session cookie sealed with the same password", async () => {
-    const jar = new TestJar({ session: await sealData({ userId: "u1" }, { password: PASSWORD }) });
-    const { session } = await setup().open(jar);
+describe("moving from iron-session (migrateFromIronSession)", () => {
+  const migrate = { migrateFromIronSession: true };
+  const ironSeal = (ttl?: number) => sealData({ userId: "u1" }, { password: PASSWORD, ...(ttl === undefined ? {} : { ttl }) });
+  /** The seal's own expiration field, epoch ms. */
+  const sealExpiry = (seal: string) => Number(seal.split("*")[5]);
+
+  it("is off by default: a plain iron-session seal (a magic link, an invite) is no session", async () => {
+    const { open, events } = setup();
+    const jar = new TestJar({ session: await ironSeal() });
+    const { session, stale, purge } = await open(jar);
+    expect(session.isNew).toBe(true);
+    expect(stale).toBe(true);
+    expect(events).toEqual([{ type: "invalid-cookie", reason: "not-migrated" }]);
+    await purge();
+    expect(jar.removed).toEqual(["session"]);
+  });
+
+  it("opens a plain iron-session cookie sealed with the same password when turned on", async () => {
+    const jar = new TestJar({ session: await ironSeal() });
+    const { session } = await setup(migrate).open(jar);
     expect(session.isNew).toBe(false);
     expect(session.data).toEqual({ userId: "u1" });
   });
 
+  it("refuses a seal without an expiry (ttl: 0)", async () => {
+    const { open, events } = setup(migrate);
+    const { session, stale } = await open(new TestJar({ session: await ironSeal(0) }));
+    expect(session.isNew).toBe(true);
+    expect(stale).toBe(true);
+    expect(events).toEqual([{ type: "invalid-cookie", reason: "no-expiry" }]);
+  });
+
+  it("never outlives the seal's own expiry, through renewals and saves", async () => {
+    const { open } = setup({ ...migrate, idleTimeout: 3600, renewal: { policy: "on-every-request", updateAge: 60 } });
+    const seal = await ironSeal(900); // a 15-minute token
+    let jar = new TestJar({ session: seal });
+    const end = sealExpiry(seal);
+    for (let step = 0; step < 3; step++) {
+      const { session } = await open(jar, { renew: true });
+      expect(session.isNew).toBe(false);
+      expect(session.expiresAt).toBeLessThanOrEqual(end);
+      session.set("step", step);
+      await session.save();
+      expect(session.expiresAt).toBeLessThanOrEqual(end);
+      jar = jar.next();
+      clock.advance(300);
+    }
+    expect(jar.get("session")).toMatch(/^Fe26\.2\*1\*/);
+    clock.advance(60); // past the seal's expiry
+    expect((await open(jar, { renew: true })).session.isNew).toBe(true);
+  });
+
+  it("ends absoluteTimeout after the import when that comes first", async () => {
+    const absoluteTimeout = 2 * 3600;
+    const { open } = setup({ ...migrate, idleTimeout: 3600, absoluteTimeout, renewal: { policy: "on-every-request", updateAge: 60 } });
+    let jar = new TestJar({ session: await ironSeal() }); // 14 days
+    const imported = Date.now();
+    for (let step = 0; step < 4; step++) {
+      const { session } = await open(jar, { renew: true });
+      expect(session.isNew).toBe(false);
+      expect(session.expiresAt).toBeLessThanOrEqual(imported + absoluteTimeout * 1000);
+      jar = jar.next();
+      clock.advance(1800);
+    }
+    expect((await open(jar, { renew: true })).session.isNew).toBe(true);
+  });
+
+  it("a renew() (a login) starts a session of full length", async () => {
+    const { open } = setup({ ...migrate, idleTimeout: 3600 });
+    const jar = new TestJar({ session: await ironSeal(900) });
+    const { session } = await open(jar);
+    await session.renew();
+    expect(session.expiresAt).toBe(Date.now() + 3600 * 1000);
+  });
+
   it("but never opens a flash seal (ours, tagged) as a session", async () => {
-    const { open } = setup();
+    const { open } = setup(migrate);
     const jar = new TestJar();
     const first = await open(jar);
     first.session.flash("notice", "hi");

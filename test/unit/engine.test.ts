@@ -118,8 +118,8 @@ describe("renewal while opening (the proxy's `renew: true`)", () => {
   });
 
   it("moves an imported iron-session cookie to a native seal once, then leaves it until due", async () => {
-    const { open } = setup(everyRequest(600));
-    const jar = new TestJar({ session: await sealData({ userId: "u1" }, { password: PASSWORD, ttl: 0 }) });
+    const { open } = setup({ ...everyRequest(600), migrateFromIronSession: true });
+    const jar = new TestJar({ session: await sealData({ userId: "u1" }, { password: PASSWORD }) });
     expect((await open(jar, { renew: true })).renewed).toBe(true);
     const next = jar.next();
     clock.advance(1);
