@@ -145,9 +145,9 @@ export class SessionEngine {
    * never pass; a `renew()` (a login) starts a session of full length.
    */
   #bounded(loaded: LoadedRecord): SessionRecord {
-    const { data, lastSeenAt } = loaded;
-    const createdAt = loaded.imported ? Math.min(loaded.createdAt, loaded.expiresAt - this.#config.absoluteMs) : loaded.createdAt;
-    return { data, createdAt, lastSeenAt, expiresAt: Math.min(loaded.expiresAt, this.#expiry(createdAt, lastSeenAt)) };
+    const { imported, ...record } = loaded;
+    const createdAt = imported ? Math.min(record.createdAt, record.expiresAt - this.#config.absoluteMs) : record.createdAt;
+    return { ...record, createdAt, expiresAt: Math.min(record.expiresAt, this.#expiry(createdAt, record.lastSeenAt)) };
   }
 
   /** Timeouts and schema, checked on every read. */
