@@ -81,6 +81,15 @@ export class Session<Data extends object = Record<string, unknown>> {
     return Object.freeze({ ...this.#record.data, ...this.#flashIn }) as Partial<Data>;
   }
 
+  /**
+   * What `JSON.stringify(session)` and so `Response.json(session)` give: the `data` snapshot,
+   * so iron-session's `Response.json(session)` idiom sends the data, not `{}`. Ids and times
+   * stay out: send them explicitly when the client needs them.
+   */
+  toJSON(): Readonly<Partial<Data>> {
+    return this.data;
+  }
+
   /** Stores a plain JSON value. Refuses Dates, Maps, BigInts, functions with what to store instead. */
   set<K extends keyof Data & string>(key: K, value: Data[K]): this {
     const problem = jsonProblem(value, `session.set("${key}", …): the value`);

@@ -31,6 +31,19 @@ describe("Session data", () => {
     expect(session.data).toEqual({});
   });
 
+  it("serialises as its data: Response.json(session) sends the data, not {}", async () => {
+    const { open, seed } = setup({ store: memoryStore() });
+    const { session } = await open<Data>(await seed({ userId: "u1", cart: ["a"] }));
+    session.set("role", "member");
+    const expected = { userId: "u1", cart: ["a"], role: "member" };
+    expect(JSON.parse(JSON.stringify(session))).toEqual(expected);
+    expect(await Response.json(session).json()).toEqual(expected);
+    expect(JSON.stringify({ session })).toBe(JSON.stringify({ session: expected }));
+    expect(session.id).toEqual(expect.any(String));
+    expect(JSON.stringify(session)).not.toContain(session.id!);
+    expectTypeOf(session.toJSON()).toEqualTypeOf<Readonly<Partial<Data>>>();
+  });
+
   it("round-trips through save and the next request", async () => {
     const { open, seed } = setup();
     const { session } = await open<Data>(await seed({ userId: "u1", cart: ["a", "b"] }));
