@@ -6,6 +6,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { SessionConfigError } from "./errors.js";
 import type { PasswordMap } from "./codec/iron.js";
+import { deviceLabel, type DeviceOptions, type HeaderReader } from "./device.js";
 import type { SessionStore } from "./stores/types.js";
 
 /** What `onEvent` receives. Never contains a session id or session data. */
@@ -87,6 +88,16 @@ export interface SessionOptions<Data extends object = Record<string, unknown>> {
    * imported session never outlives its seal nor `absoluteTimeout` counted from the import.
    */
   migrateFromIronSession?: boolean;
+  /**
+   * Server-side stores: keep per session what a devices page needs (`listSessions` returns it
+   * as `device`). Default false. `true` stores a short browser/OS label ("Firefox on Linux")
+   * parsed from the User-Agent at creation; `{ ip }` also the client IP that your function reads
+   * from a header your platform sets (never a header a client can forge, unless only shown);
+   * `{ label }` replaces the parser (return the raw User-Agent to keep it whole).
+   * Privacy cost: the store then holds which browser, and where from, each session was made:
+   * personal data under GDPR when an IP is kept; tell your users, as for any access log.
+   */
+  devices?: boolean | { ip?: (headers: HeaderReader) => string | undefined; label?: (userAgent: string) => string };
 }
 
 /** Validated configuration with every default applied. Times in milliseconds. */
@@ -110,12 +121,14 @@ export interface SessionConfig {
   schema: StandardSchemaV1 | undefined;
   onEvent: (event: SessionEvent) => void;
   migrateFromIronSession: boolean;
+  /** `undefined`: devices off. */
+  devices: DeviceOptions | undefined;
 }
 
 const DAY = 24 * 60 * 60;
 const OPTION_KEYS = new Set([
   "password", "store", "cookie", "lifecycle", "idleTimeout", "absoluteTimeout",
-  "renewal", "schema", "userKey", "onEvent", "migrateFromIronSession",
+  "renewal", "schema", "userKey", "onEvent", "migrateFromIronSession", "devices",
 ]);
 const COOKIE_KEYS = new Set(["name", "domain", "path", "secure", "sameSite", "httpOnly", "contentSecurity"]);
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -251,6 +264,17 @@ function checkSchema(schema: unknown): StandardSchemaV1 | undefined {
   return schema as StandardSchemaV1;
 }
 
+function resolveDevices(devices: SessionOptions["devices"]): DeviceOptions | undefined {
+  if (devices === undefined || devices === false) return undefined;
+  if (devices === true) return { label: deviceLabel, ip: undefined };
+  if (typeof devices !== "object" || devices === null) fail("`devices` must be true, false, or { ip?: (headers) => string, label?: (userAgent) => string }.");
+  rejectUnknownKeys(devices, new Set(["ip", "label"]), "devices.");
+  for (const key of ["ip", "label"] as const) {
+    if (devices[key] !== undefined && typeof devices[key] !== "function") fail(`\`devices.${key}\` must be a function, such as (headers) => headers.get("x-real-ip") ?? undefined.`);
+  }
+  return { label: devices.label ?? deviceLabel, ip: devices.ip };
+}
+
 /** Validates options and applies defaults; throws `SessionConfigError` naming the fix. */
 export function resolveConfig(options: SessionOptions<never>): SessionConfig {
   if (!options || typeof options !== "object") fail("createSessions() needs an options object with at least `password`.");
@@ -276,5 +300,6 @@ export function resolveConfig(options: SessionOptions<never>): SessionConfig {
     schema: checkSchema(options.schema),
     onEvent: options.onEvent ?? (() => {}),
     migrateFromIronSession: migrate,
+    devices: resolveDevices(options.devices),
   };
 }

@@ -9,6 +9,7 @@ import type { Signer } from "./codec/signer.js";
 import { flashCookieName, readFlash, writeFlash, type FlashMode } from "./flash.js";
 import type { SessionConfig, SessionEvent } from "./config.js";
 import type { CookieAttributes, CookieJar } from "./cookie-jar.js";
+import { deviceOf, type HeaderReader } from "./device.js";
 import { SessionError, SessionStoreError } from "./errors.js";
 import { assertKeyValid, assertValid, schemaIssues } from "./schema.js";
 import { Session, type SessionHost, type SessionWrite } from "./session.js";
@@ -22,6 +23,8 @@ export interface OpenOptions {
   renew: boolean;
   /** This response renders the page itself (a Server Action called from the page). */
   rendersPage?: boolean;
+  /** The request's headers: the `devices` option reads the device of a new session from them. */
+  headers?: HeaderReader;
 }
 
 /** A session plus what the request carried that must be cleaned up. */
@@ -192,7 +195,7 @@ export class SessionEngine {
           await writeFlash(jar, this.#config.cookieName, this.#codec, this.#attributes(write.flash ? 1 : 0), write.flash ?? undefined, mode);
         }
         if (write.kind === "save" && !write.changes) return { record: write.record, id: this.#store.serverSide ? state.key : undefined };
-        const result = await this.#write(write, state.key);
+        const result = await this.#write(write, state.key, options.headers);
         state.written = true;
         if (!result) {
           state.names = await this.#removeCookies(jar, state.names);
@@ -207,7 +210,7 @@ export class SessionEngine {
   }
 
   /** Store side of a write; undefined when the session is gone (destroyed here or elsewhere). */
-  async #write(write: SessionWrite, key: string | undefined): Promise<Loaded | undefined> {
+  async #write(write: SessionWrite, key: string | undefined, headers: HeaderReader | undefined): Promise<Loaded | undefined> {
     const store = this.#store;
     if (write.kind === "destroy") {
       if (key !== undefined && store.serverSide) await this.#storeCall(() => store.delete(key));
@@ -216,7 +219,7 @@ export class SessionEngine {
     await assertValid(this.#config.schema, write.record.data);
     const now = Date.now();
     if (write.kind === "renew") {
-      const record = { ...write.record, createdAt: now, lastSeenAt: now, expiresAt: this.#expiry(now, now) };
+      const record = this.#withDevice({ ...write.record, createdAt: now, lastSeenAt: now, expiresAt: this.#expiry(now, now) }, headers);
       const renew = async () => {
         if (key === undefined || !store.serverSide) return store.save(record);
         if (store.renew) return store.renew(key, record);
@@ -227,10 +230,17 @@ export class SessionEngine {
       const renewed = await this.#storeCall(renew);
       return renewed === undefined ? undefined : { record, key: renewed };
     }
-    const record = { ...write.record, lastSeenAt: now, expiresAt: this.#expiry(write.record.createdAt, now) };
+    const updated = { ...write.record, lastSeenAt: now, expiresAt: this.#expiry(write.record.createdAt, now) };
+    const record = key === undefined ? this.#withDevice(updated, headers) : updated;
     const changes = write.changes ?? { set: [], unset: [], cleared: false };
     const saved = await this.#storeCall(() => (key === undefined ? store.save(record) : store.update(key, record, changes)));
     return saved === undefined ? undefined : { record, key: saved };
+  }
+
+  /** A session being created (or renewed to a new id) records its device when `devices` is on. */
+  #withDevice(record: SessionRecord, headers: HeaderReader | undefined): SessionRecord {
+    const devices = this.#config.devices;
+    return devices ? { ...record, device: deviceOf(devices, headers) } : record;
   }
 
   /** Returns the cookie names now carrying the session. */

@@ -25,6 +25,7 @@ export {
 export type { ProxyFunction, ProxyHandler } from "./next/proxy.js";
 export type { Session, SessionStatus } from "./session.js";
 export type {
+  DeviceInfo,
   JsonValue,
   SessionChanges,
   SessionInfo,
@@ -46,6 +47,12 @@ export interface Sessions<Data extends object = Record<string, unknown>> {
   listSessions(userId: string, options?: { current?: string }): Promise<Array<SessionInfo & { current: boolean }>>;
   /** "Log out everywhere": deletes a user's sessions except `except` (e.g. `session.id`). */
   revokeSessions(userId: string, options?: { except?: string | string[] }): Promise<number>;
+  /**
+   * "Log out this device": ends the one session of `userId` whose `SessionInfo.handle` is
+   * `handle` (from `listSessions`). Resolves false, ending nothing, when the user has no such
+   * session, so a handle posted by one user can never end another user's session.
+   */
+  revokeSession(userId: string, handle: string): Promise<boolean>;
 }
 
 /**
@@ -68,11 +75,11 @@ export function createSessions<Data extends object = Record<string, unknown>>(
     if (deferred) throw deferred;
     return engine!;
   };
-  const serverStore = (what: string): SessionStore => {
+  const serverStore = (what: "listSessions" | "revokeSessions" | "revokeSession"): SessionStore => {
     const store = ready().store;
-    if (!store.listSessions || !store.revokeSessions) {
+    if (!store[what]) {
       throw new SessionUnsupportedError(
-        `next-session-kit: ${what}() needs a server-side store: the cookie store keeps sessions only in browsers, so it cannot find or revoke them. Use kvStore() or redisStore().`,
+        `next-session-kit: ${what}() needs a server-side store that implements it: the cookie store keeps sessions only in browsers, so it cannot find or revoke them. Use kvStore() or redisStore().`,
       );
     }
     return store;
@@ -88,6 +95,11 @@ export function createSessions<Data extends object = Record<string, unknown>>(
     async revokeSessions(userId, options) {
       const except = options?.except === undefined ? [] : ([] as string[]).concat(options.except);
       return serverStore("revokeSessions").revokeSessions!(userId, except);
+    },
+    async revokeSession(userId, handle) {
+      const store = serverStore("revokeSession");
+      if (typeof userId !== "string" || typeof handle !== "string") return false;
+      return store.revokeSession!(userId, handle);
     },
   };
 }

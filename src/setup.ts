@@ -9,6 +9,7 @@ import { signedCodec } from "./codec/signed.js";
 import { signer } from "./codec/signer.js";
 import { resolveConfig, type SessionConfig, type SessionOptions } from "./config.js";
 import { SessionEngine } from "./engine.js";
+import { SessionConfigError } from "./errors.js";
 import { cookieStore } from "./stores/cookie.js";
 import type { SessionStore, StoreContext, StoreEvent } from "./stores/types.js";
 
@@ -31,6 +32,9 @@ function sealCodec(passwords: PasswordMap): IronCodec {
 export function buildEngine(options: SessionOptions<never>): SessionEngine {
   const config = resolveConfig(options);
   const store: SessionStore = options.store ?? cookieStore();
+  if (config.devices && !store.serverSide) {
+    throw new SessionConfigError("next-session-kit: `devices` needs a server-side store (kvStore(), redisStore() or memoryStore()): the cookie store cannot list sessions. Remove `devices` or change `store`.");
+  }
   const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords);
   let engine: SessionEngine | undefined;
   store.init?.(storeContext(config, codec, () => engine!));

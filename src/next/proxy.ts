@@ -98,7 +98,7 @@ export function proxyFactory<Data extends object = Record<string, unknown>>(engi
       const jar = proxyJar(request, writes);
       let opened;
       try {
-        opened = await engine().open<Data>(jar, { writable: true, renew: !isPrefetch(request) });
+        opened = await engine().open<Data>(jar, { writable: true, renew: !isPrefetch(request), headers: request.headers });
       } catch (error) {
         // Store down: leave the cookie alone and let the page report it (nothing is lost).
         if (error instanceof SessionStoreError) return NextResponse.next();

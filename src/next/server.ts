@@ -35,10 +35,12 @@ export function sessionGetter<Data extends object = Record<string, unknown>>(eng
     let session = perRequest.get(store);
     if (!session) {
       const writable = isWritable(store);
-      // A Server Action invoked by the page (not a no-JS form post) renders the page in its own response.
-      const rendersPage = writable && (await headers()).has("next-action");
+      // Only writes need the headers: a new session's device, and whether a Server Action
+      // invoked by the page (not a no-JS form post) renders the page in its own response.
+      const requestHeaders = writable ? await headers() : undefined;
+      const rendersPage = requestHeaders?.has("next-action") ?? false;
       session = engine()
-        .open<Data>(nextJar(store), { writable, renew: false, rendersPage })
+        .open<Data>(nextJar(store), { writable, renew: false, rendersPage, headers: requestHeaders })
         .then((opened) => opened.session);
       perRequest.set(store, session);
     }

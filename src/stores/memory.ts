@@ -80,7 +80,13 @@ export function memoryStore(): SessionStore {
       const now = Date.now();
       return [...sessions]
         .filter(([, s]) => s.expiresAt > now && s.data[userKey] === userId)
-        .map(([handle, { createdAt, lastSeenAt, expiresAt }]) => ({ handle, createdAt, lastSeenAt, expiresAt }));
+        .map(([handle, { createdAt, lastSeenAt, expiresAt, device }]) => ({ handle, createdAt, lastSeenAt, expiresAt, ...(device && { device: clone(device) }) }));
+    },
+    async revokeSession(userId, handle) {
+      const entry = sessions.get(handle);
+      if (!entry || entry.expiresAt <= Date.now() || entry.data[userKey] !== userId) return false;
+      sessions.delete(handle);
+      return true;
     },
     async revokeSessions(userId, except) {
       const keep = new Set(await Promise.all(except.map(hashSessionId)));

@@ -24,6 +24,16 @@ export interface SessionRecord {
    * not app data: `clear()` and `set()` cannot forge or erase it; only a renewal sets it.
    */
   authenticatedAt?: number;
+  /** The browser that created the session, when the `devices` option is on (server-side stores). */
+  device?: DeviceInfo;
+}
+
+/** What a devices page shows about a session's browser; set once, when the session is created. */
+export interface DeviceInfo {
+  /** Short browser and OS, such as "Firefox on Linux" (never the raw User-Agent unless the app asks). */
+  label: string;
+  /** The client IP as the app's `devices.ip` function read it from a header it trusts. */
+  ip?: string;
 }
 
 /** What `load` returns: the record, and what the load itself found or did. */
@@ -91,6 +101,8 @@ export interface SessionInfo {
   createdAt: number;
   lastSeenAt: number;
   expiresAt: number;
+  /** Present when the `devices` option was on as the session was created. */
+  device?: DeviceInfo;
 }
 
 /**
@@ -133,4 +145,9 @@ export interface SessionStore {
   listSessions?(userId: string): Promise<SessionInfo[]>;
   /** Deletes every session of one user except the session ids in `except`; returns how many. */
   revokeSessions?(userId: string, except: string[]): Promise<number>;
+  /**
+   * Deletes the session whose `SessionInfo.handle` is `handle` if it belongs to `userId`;
+   * `false` (deleting nothing) when that user has no such session.
+   */
+  revokeSession?(userId: string, handle: string): Promise<boolean>;
 }

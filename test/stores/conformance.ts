@@ -325,6 +325,7 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
         const sessions = createSessions({ password: PASSWORD, store });
         await expect(sessions.listSessions("u")).rejects.toThrow(SessionUnsupportedError);
         await expect(sessions.revokeSessions("u")).rejects.toThrow(SessionUnsupportedError);
+        await expect(sessions.revokeSession("u", "handle")).rejects.toThrow(SessionUnsupportedError);
       });
 
       describe("on server-side stores", () => {
@@ -404,6 +405,42 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           expect(await store.revokeSessions!(dave, [])).toBe(1);
           expect(await handles(store, dave)).toEqual([]);
           expect(await store.update(keep, record({ a: 1 }), changes({ set: ["a"] }))).toBeUndefined();
+        });
+
+        it("lists the device a session was created with, kept through update, touch and load", async () => {
+          const store = await serverStore();
+          if (!store) return;
+          const [kim, lee] = [unique("kim"), unique("lee")];
+          const withIp = { label: "Firefox on Linux", ip: "2001:db8::1" };
+          let key = await store.save({ ...record({ userId: kim }), device: withIp });
+          const plain = await store.save({ ...record({ userId: kim }), device: { label: "Safari on iOS" } });
+          await store.save(record({ userId: lee }));
+          key = (await store.update(key, record({ userId: kim, n: 1 }), changes({ set: ["n"] })))!;
+          key = (await store.touch(key, record({ userId: kim, n: 1 }, { ttl: 2 * HOUR })))!;
+          expect((await store.load(key, { now: Date.now(), dueBefore: Date.now(), idleMs: HOUR, absoluteMs: 24 * HOUR }))?.device).toEqual(withIp);
+          const byHandle = new Map((await store.listSessions!(kim)).map((info) => [info.handle, info.device]));
+          expect(byHandle.get(await hashSessionId(key))).toEqual(withIp);
+          expect(byHandle.get(await hashSessionId(plain))).toEqual({ label: "Safari on iOS" });
+          expect((await store.listSessions!(lee))[0]).not.toHaveProperty("device");
+        });
+
+        it("revokeSession ends exactly the one session of that user, and resolves false for a handle that is not theirs", async () => {
+          const store = await serverStore();
+          if (!store) return;
+          const [mia, ned] = [unique("mia"), unique("ned")];
+          const [one, two] = [await store.save(record({ userId: mia })), await store.save(record({ userId: mia }))];
+          const other = await store.save(record({ userId: ned }));
+          const [oneHandle, otherHandle] = [await hashSessionId(one), await hashSessionId(other)];
+          expect(await store.revokeSession!(mia, otherHandle)).toBe(false);
+          expect(await store.revokeSession!(ned, oneHandle)).toBe(false);
+          for (const junk of ["", "AAAAAAAAAAAAAAAAAAAAAA", "x}:s:*", "../" + oneHandle, oneHandle + " "]) expect(await store.revokeSession!(mia, junk)).toBe(false);
+          expect(await store.load(other)).toBeDefined();
+          expect(await store.revokeSession!(mia, oneHandle)).toBe(true);
+          expect(await store.load(one)).toBeUndefined();
+          expect(await store.load(two)).toBeDefined();
+          expect(await handles(store, mia)).toEqual(await hashes(two));
+          expect(await store.revokeSession!(mia, oneHandle)).toBe(false);
+          expect(await store.update(one, record({ a: 1 }), changes({ set: ["a"] }))).toBeUndefined();
         });
 
         it("does not revoke a session that has moved to another user", async () => {

@@ -2,9 +2,10 @@
  * A session record as Redis hash fields: one `d:<key>` field (JSON value) per data key, so an
  * update writes only the keys that changed and two requests changing different keys both
  * persist (no lost updates). Meta fields have no `d:` and cannot collide with data keys.
- * Optional meta fields, written once when a session is created or renewed: `a` authenticatedAt.
+ * Optional meta fields, written once when a session is created or renewed: `a` authenticatedAt,
+ * `l` device label, `i` device IP (short names: every byte counts once per session in memory).
  */
-import type { SessionRecord } from "../types.js";
+import type { DeviceInfo, SessionRecord } from "../types.js";
 
 /** The hash field holding data key `key`. */
 export const dataField = (key: string) => `d:${key}`;
@@ -16,7 +17,16 @@ export function dataPairs(record: SessionRecord, keys: Iterable<string>): string
 
 /** `[field, value, …]` of the optional meta fields `record` has, for a new or renewed session. */
 export function metaPairs(record: SessionRecord): string[] {
-  return record.authenticatedAt === undefined ? [] : ["a", String(record.authenticatedAt)];
+  const pairs = record.authenticatedAt === undefined ? [] : ["a", String(record.authenticatedAt)];
+  if (record.device) pairs.push("l", record.device.label);
+  if (record.device?.ip) pairs.push("i", record.device.ip);
+  return pairs;
+}
+
+/** The device from its label and IP fields ("" or absent: none). */
+export function deviceFrom(label: string | undefined, ip: string | undefined): DeviceInfo | undefined {
+  if (!label) return undefined;
+  return ip ? { label, ip } : { label };
 }
 
 /**
@@ -47,5 +57,7 @@ export function fromHash(reply: unknown): SessionRecord | undefined {
   for (const [name, value] of fields) if (name.startsWith("d:")) data[name.slice(2)] = JSON.parse(value);
   const record: SessionRecord = { data, createdAt: time(fields.get("c")), lastSeenAt: time(fields.get("s")), expiresAt: time(fields.get("e")) };
   if (fields.has("a")) record.authenticatedAt = time(fields.get("a"));
+  const device = deviceFrom(fields.get("l"), fields.get("i"));
+  if (device) record.device = device;
   return record;
 }

@@ -145,14 +145,28 @@ drop(KEYS[1], ARGV[1], ARGV[8])
 create(KEYS[2], 9)
 return 1`);
 
-/** KEYS: user index. ARGV: session base, user, now. Returns member, c, s, e per live session. */
+/**
+ * KEYS: user index. ARGV: session base, user, now. Returns member, c, s, e, device label and IP
+ * ("" when absent) per live session.
+ */
 export const LIST = new LuaScript(`${OWNED}
 local out = {}
 for _, member in ipairs(owned(KEYS[1], ARGV[1], ARGV[2], ARGV[3])) do
-  local m = redis.call('HMGET', ARGV[1] .. member, 'c', 's', 'e')
-  for _, value in ipairs({member, m[1], m[2], m[3]}) do out[#out + 1] = '~' .. value end
+  local m = redis.call('HMGET', ARGV[1] .. member, 'c', 's', 'e', 'l', 'i')
+  for _, value in ipairs({member, m[1], m[2], m[3], m[4] or '', m[5] or ''}) do out[#out + 1] = '~' .. value end
 end
 return out`);
+
+/**
+ * KEYS: user index (in the bucket of the session). ARGV: session base, user, member.
+ * Deletes that one session if it is still the user's; returns 1, else 0.
+ */
+export const REVOKE_ONE = new LuaScript(`
+local key = ARGV[1] .. ARGV[3]
+if redis.call('HGET', key, 'u') ~= ARGV[2] then return 0 end
+redis.call('DEL', key)
+redis.call('ZREM', KEYS[1], ARGV[3])
+return 1`);
 
 /** KEYS: user index. ARGV: session base, user, now, members to keep. Returns how many died. */
 export const REVOKE = new LuaScript(`${OWNED}

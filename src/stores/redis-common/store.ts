@@ -17,10 +17,13 @@
 import { hashSessionId, newSessionId } from "../../codec/session-id.js";
 import type { SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "../types.js";
 import { bounded, DEFAULT_TIMEOUT_MS } from "./bounded.js";
-import { dataField, dataPairs, fromHash, metaPairs, untag } from "./fields.js";
+import { dataField, dataPairs, deviceFrom, fromHash, metaPairs, untag } from "./fields.js";
 import { layout } from "./layout.js";
 import type { LuaScript, ScriptCommands } from "./lua-script.js";
-import { DELETE, LIST, LOAD, RENEW, REVOKE, SAVE, TOUCH, UPDATE } from "./scripts.js";
+import { DELETE, LIST, LOAD, RENEW, REVOKE, REVOKE_ONE, SAVE, TOUCH, UPDATE } from "./scripts.js";
+
+/** What an at-rest digest (a `SessionInfo.handle`) looks like: base64url. */
+const HANDLE = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** Options common to the Redis-backed stores. */
 export interface RedisFamilyOptions {
@@ -132,8 +135,11 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
         const replies = await everyBucket(userId, LIST, []);
         const sessions: SessionInfo[] = [];
         for (const items of replies.map(untag)) {
-          for (let i = 0; i + 3 < items.length; i += 4) {
-            sessions.push({ handle: items[i]!, createdAt: Number(items[i + 1]), lastSeenAt: Number(items[i + 2]), expiresAt: Number(items[i + 3]) });
+          for (let i = 0; i + 5 < items.length; i += 6) {
+            const info: SessionInfo = { handle: items[i]!, createdAt: Number(items[i + 1]), lastSeenAt: Number(items[i + 2]), expiresAt: Number(items[i + 3]) };
+            const device = deviceFrom(items[i + 4], items[i + 5]);
+            if (device) info.device = device;
+            sessions.push(info);
           }
         }
         return sessions;
@@ -143,6 +149,14 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
         const keep = await Promise.all(except.map(hashSessionId));
         const counts = await everyBucket(userId, REVOKE, keep);
         return counts.reduce<number>((sum, count) => sum + Number(count), 0);
+      }),
+    revokeSession: (userId, handle) =>
+      call("revoke a session", async () => {
+        // A handle is an at-rest digest; anything else names no session (and no other key).
+        if (!HANDLE.test(handle)) return false;
+        const bucket = keys.bucketOf(handle);
+        const user = await hashSessionId(userId);
+        return Number(await run(REVOKE_ONE, [keys.indexBase(bucket) + user], [keys.sessionBase(bucket), user, handle])) === 1;
       }),
   };
 }
