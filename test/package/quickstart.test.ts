@@ -1,10 +1,10 @@
-// `npm pack` installs into a fresh Next app, and the README's quick-start code type-checks there.
+// `npm pack` installs into a fresh Next app, and the README's quick-start code type-checks and builds there.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { ROOT } from "../support/next-app.js";
+import { ensureBuilt, ROOT } from "../support/next-app.js";
 import { packedApp } from "../support/packed-app.js";
 
 /** The code blocks of a README section whose first line names their file: `// lib/session.ts`. */
@@ -21,7 +21,14 @@ export function quickStartFiles(readme: string, section: string): Record<string,
 
 it("the README quick start type-checks against the packed package", async () => {
   const files = quickStartFiles(readFileSync(join(ROOT, "README.md"), "utf8"), "Quick start (Next 16)");
-  expect(Object.keys(files).sort()).toEqual(["app/actions.ts", "app/dashboard/page.tsx", "lib/session.ts", "proxy.ts"]);
+  expect(Object.keys(files).sort()).toEqual([
+    "app/actions.ts",
+    "app/dashboard/cart-badge.tsx",
+    "app/dashboard/page.tsx",
+    "lib/session-data.ts",
+    "lib/session.ts",
+    "proxy.ts",
+  ]);
   const dir = await packedApp("quickstart", files);
   const tsc = createRequire(join(dir, "package.json")).resolve("typescript/bin/tsc");
   const result = spawnSync(process.execPath, [tsc, "--noEmit", "-p", dir], { cwd: dir, encoding: "utf8" });
@@ -77,4 +84,15 @@ it("`npx next-session-kit secret` from the packed package prints passwords that 
   const refusals = result.stdout.trim().split("\n");
   expect(refusals).toHaveLength(2);
   for (const message of refusals) expect(message).toMatch(/`password` has too little variety.*npx next-session-kit secret/);
+}, 600_000);
+
+it("the quick start's split builds: a Client Component imports types and defaults from lib/session-data.ts, not the server-only lib/session.ts", async () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const files = quickStartFiles(readme, "Quick start (Next 16)");
+  expect(files["app/dashboard/cart-badge.tsx"]).toMatch(/^"use client";$/m);
+  expect(files["app/dashboard/cart-badge.tsx"]).toContain(`from "../../lib/session-data"`);
+  expect(files["lib/session-data.ts"]).not.toContain("next-session-kit");
+  expect(files["lib/session.ts"]).toContain(`import type { SessionData } from "./session-data"`);
+  // The same app as the tests above; a real `next build` (throws with Next's output on failure).
+  await ensureBuilt(await packedApp("quickstart", files));
 }, 600_000);
