@@ -55,10 +55,14 @@ export class HttpClient {
    * before hydration. Returns the response to the POST (redirects not followed).
    */
   async submit(path: string, fields: Record<string, string>, which: number | string = 0): Promise<Exchange> {
-    const page = await this.get(path);
+    return this.post(await this.get(path), fields, which);
+  }
+
+  /** Posts a form of a page fetched earlier (`get`), so a test can wait between the two. */
+  async post(page: Exchange & { path: string }, fields: Record<string, string>, which: number | string = 0): Promise<Exchange> {
     const forms = [...page.body.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/g)];
     const form = typeof which === "number" ? forms[which] : forms.find((f) => f[0].includes(which));
-    if (!form) throw new Error(`no form ${JSON.stringify(which)} on ${path}`);
+    if (!form) throw new Error(`no form ${JSON.stringify(which)} on ${page.path}`);
     const body = new FormData();
     for (const input of form[1]!.matchAll(/<input\b[^>]*>/g)) {
       const name = /\bname="([^"]*)"/.exec(input[0])?.[1];

@@ -185,6 +185,96 @@ export function parseCommandStats(info: string): Record<string, number> {
 }
 
 /**
+ * Every key under `prefix` on the server behind `client` with its content, one line per key:
+ * the name, then its fields and values (HGETALL, ZRANGE WITHSCORES, SMEMBERS, LRANGE, GET) as
+ * JSON. Read as plain text, unlike DUMP's RDB encoding, which compresses small values so that a
+ * string stored in them is not findable.
+ */
+export async function dumpKeys(client: Redis, prefix: string): Promise<string[]> {
+  const keys = await client.keys(`${escapeGlob(prefix)}*`);
+  return Promise.all(
+    keys.map(async (key) => {
+      const type = await client.type(key);
+      const content =
+        type === "hash" ? await client.hgetall(key)
+        : type === "zset" ? await client.zrange(key, 0, -1, "WITHSCORES")
+        : type === "set" ? await client.smembers(key)
+        : type === "list" ? await client.lrange(key, 0, -1)
+        : type === "string" ? await client.get(key)
+        : `<${type}>`;
+      return `${key} ${JSON.stringify(content)}`;
+    }),
+  );
+}
+
+/** What clients sent a Redis server (or each node of a Cluster) while an action ran. */
+export interface CommandWatch {
+  /**
+   * The commands (`[name, ...args]`, name lowercased) that clients sent while `action` ran:
+   * commands run inside scripts (MONITOR's `lua` source) and this watch's own are left out.
+   */
+  during(action: () => Promise<unknown>): Promise<string[][]>;
+  /** Writes the servers applied so far (`rdb_changes_since_last_save`, summed), scripts' included. */
+  changes(): Promise<number>;
+  close(): void;
+}
+
+/**
+ * Watches the servers at `urls` through MONITOR. A marker command (ECHO) sent after the
+ * action, and waited for, fences each measure: MONITOR reports asynchronously. Needs servers
+ * that save no RDB snapshots (test servers run with `--save ""`), so the change counter only grows.
+ */
+export async function watchCommands(urls: string[]): Promise<CommandWatch> {
+  const nodes = await Promise.all(
+    urls.map(async (url) => {
+      const control = new Redis(url);
+      control.on("error", () => {}); // outage tests stop the server; the watch just reconnects
+      const monitor = await new Redis(url).monitor();
+      monitor.on("error", () => {});
+      const seen: Array<{ args: string[]; source: string }> = [];
+      monitor.on("monitor", (_time: string, args: string[], source: string) => seen.push({ args, source }));
+      return { control, monitor, seen };
+    }),
+  );
+  let round = 0;
+  /** Sends a marker on every node and waits until MONITOR shows it; returns its position per node. */
+  const fence = async () => {
+    const marker = `nsk-watch-${process.pid}-${++round}`;
+    await Promise.all(nodes.map((node) => node.control.echo(marker)));
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const at = nodes.map((node) => node.seen.findIndex((c) => c.args[0]?.toLowerCase() === "echo" && c.args[1] === marker));
+      if (at.every((index) => index >= 0)) return at;
+      if (Date.now() > deadline) throw new Error("watchCommands: MONITOR did not report the marker");
+      await delay(10);
+    }
+  };
+  return {
+    async during(action) {
+      const start = await fence();
+      await action();
+      const end = await fence();
+      return nodes.flatMap((node, i) => {
+        const own = node.seen[end[i]!]!.source;
+        const sent = node.seen.slice(start[i]! + 1, end[i]).filter((c) => c.source !== "lua" && c.source !== own);
+        node.seen.splice(0, end[i]! + 1);
+        return sent.map((c) => [c.args[0]!.toLowerCase(), ...c.args.slice(1)]);
+      });
+    },
+    async changes() {
+      const infos = await Promise.all(nodes.map((node) => node.control.info("persistence")));
+      return infos.reduce((sum, info) => sum + Number(/rdb_changes_since_last_save:(\d+)/.exec(info)?.[1] ?? NaN), 0);
+    },
+    close() {
+      for (const node of nodes) {
+        node.monitor.disconnect();
+        node.control.disconnect();
+      }
+    },
+  };
+}
+
+/**
  * Raw-socket PING: no client library, no reconnect loops, a hard timeout. A server that wants a
  * password answers -NOAUTH and therefore counts as unavailable.
  */
