@@ -6,7 +6,13 @@ const PRIVATE = ["/dashboard", "/devices"];
 
 export default proxy((request, session) => {
   const { pathname, search } = request.nextUrl;
-  if (!session.get("userId") && PRIVATE.some((path) => pathname === path || pathname.startsWith(`${path}/`))) {
+  if (!PRIVATE.some((path) => pathname === path || pathname.startsWith(`${path}/`))) return;
+  // The store is down: the visitor may well be signed in, so say "try again" rather than
+  // sending them to the login page (and never serve the page: it trusts this gate).
+  if (session.unavailable) {
+    return new NextResponse("Sessions are unavailable for a moment; please try again.", { status: 503, headers: { "Retry-After": "5" } });
+  }
+  if (!session.get("userId")) {
     const login = new URL("/login", request.url);
     login.searchParams.set("next", pathname + search);
     return NextResponse.redirect(login);

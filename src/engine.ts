@@ -93,16 +93,20 @@ export class SessionEngine {
     let loaded = value ? await this.#load(value, options.renew ? this.#touchRequest(now) : undefined) : undefined;
     const stale = value !== undefined && loaded === undefined;
     let renewed = false;
+    let gone = false;
     let cookieNames = names;
     if (loaded && options.renew && this.#config.updateAgeMs !== undefined) {
       const result = await this.#renewIfDue(jar, loaded, now, names);
-      if (result) [loaded, renewed, cookieNames] = [result, true, result.names];
+      // Gone: renewed or destroyed by a concurrent request, whose cookie must not be overwritten.
+      if (result === "gone") [loaded, gone] = [undefined, true];
+      else if (result) [loaded, renewed, cookieNames] = [result, true, result.names];
     }
     const state = { key: loaded?.key, names: cookieNames, written: false };
     const host = this.#host(jar, state, options);
     const record = loaded?.record ?? this.#fresh(now);
     const flash = await readFlash(jar, this.#config.cookieName, this.#codec);
-    const session = new Session<Data>(record, this.#store.serverSide ? loaded?.key : undefined, !loaded, host, flash?.v);
+    const id = this.#store.serverSide ? loaded?.key : undefined;
+    const session = new Session<Data>(record, id, !loaded, host, flash?.v, gone ? "purged" : "unchanged");
     const purge = async () => {
       if (!stale || state.written) return;
       state.written = true;
@@ -110,6 +114,20 @@ export class SessionEngine {
       this.report({ type: "purged" });
     };
     return { session, stale, renewed, purge };
+  }
+
+  /**
+   * The session of a request whose session could not be read (`error`): empty, new, and every
+   * write throws, so the proxy's handler can still run and a gate on it fails closed.
+   */
+  unavailable<Data extends object>(error: SessionStoreError): Session<Data> {
+    const host: SessionHost = {
+      writable: true,
+      unavailable: error,
+      validate: (data, key) => assertKeyValid(this.#config.schema, data, key),
+      write: () => Promise.reject(error),
+    };
+    return new Session<Data>(this.#fresh(Date.now()), undefined, true, host);
   }
 
   #touchRequest(now: number): TouchRequest | undefined {
@@ -170,8 +188,11 @@ export class SessionEngine {
     return true;
   }
 
-  /** Extends a session whose last renewal is older than `updateAge` (one write per updateAge). */
-  async #renewIfDue(jar: CookieJar, loaded: Loaded, now: number, names: string[]): Promise<(Loaded & { names: string[] }) | undefined> {
+  /**
+   * Extends a session whose last renewal is older than `updateAge` (one write per updateAge);
+   * "gone" when the store no longer has it.
+   */
+  async #renewIfDue(jar: CookieJar, loaded: Loaded, now: number, names: string[]): Promise<(Loaded & { names: string[] }) | "gone" | undefined> {
     const { record } = loaded;
     // A server-side store extends a due session inside the load (one round trip).
     const touchedByLoad = this.#store.serverSide && record.lastSeenAt === now;
@@ -179,7 +200,7 @@ export class SessionEngine {
     if (!touchedByLoad && !due) return undefined;
     const next = touchedByLoad ? record : { ...record, lastSeenAt: now, expiresAt: this.#expiry(record.createdAt, now) };
     const key = touchedByLoad ? loaded.key : await this.#storeCall(() => this.#store.touch(loaded.key, next));
-    if (key === undefined) return undefined;
+    if (key === undefined) return "gone";
     const written = await this.#writeCookie(jar, key, next, names);
     this.report({ type: "renewed" });
     return { record: next, key, names: written };
@@ -198,7 +219,9 @@ export class SessionEngine {
         const result = await this.#write(write, state.key, options.headers);
         state.written = true;
         if (!result) {
-          state.names = await this.#removeCookies(jar, state.names);
+          // A save or renew that finds the session gone lost a race (a concurrent renewal or
+          // logout): that request's cookie is the one to keep, so this one sends no removal.
+          if (write.kind === "destroy") state.names = await this.#removeCookies(jar, state.names);
           state.key = undefined;
           return undefined;
         }

@@ -3,7 +3,7 @@
  * precedence (nothing leaves "purged"; a change after `renew()` stays "renewed"), and hands
  * writes to its host. It never knows which store it sits on.
  */
-import { SessionError, SessionReadOnlyError } from "./errors.js";
+import { SessionError, SessionReadOnlyError, SessionStoreError } from "./errors.js";
 import { jsonProblem } from "./json.js";
 import type { FlashValues } from "./flash.js";
 import type { SessionChanges, SessionRecord } from "./stores/types.js";
@@ -28,6 +28,11 @@ export interface SessionHost {
   write(write: SessionWrite): Promise<{ record: SessionRecord; id: string | undefined } | undefined>;
   /** Throws `SessionValidationError` when `data` fails the app's schema under `key`. */
   validate(data: Record<string, unknown>, key: string): void;
+  /**
+   * Why this request's session cannot be read here (the store failed): the session reads as
+   * empty and every write throws, because writing would replace the user's real session.
+   */
+  readonly unavailable?: SessionStoreError;
 }
 
 /**
@@ -40,7 +45,7 @@ export interface SessionHost {
 export class Session<Data extends object = Record<string, unknown>> {
   #record: SessionRecord;
   #host: SessionHost;
-  #status: SessionStatus = "unchanged";
+  #status: SessionStatus;
   #dirty = false;
   #set = new Set<string>();
   #unset = new Set<string>();
@@ -53,8 +58,9 @@ export class Session<Data extends object = Record<string, unknown>> {
   #flashDirty = false;
 
   /** @internal Created by the engine; apps receive sessions, they do not construct them. */
-  constructor(record: SessionRecord, id: string | undefined, isNew: boolean, host: SessionHost, flash: FlashValues = {}) {
+  constructor(record: SessionRecord, id: string | undefined, isNew: boolean, host: SessionHost, flash: FlashValues = {}, status: SessionStatus = "unchanged") {
     this.#record = { ...record, data: { ...record.data } };
+    this.#status = status;
     this.#id = id;
     this.#isNew = isNew;
     this.#host = host;
@@ -171,6 +177,15 @@ export class Session<Data extends object = Record<string, unknown>> {
     this.#id = undefined;
   }
 
+  /**
+   * True when the request carries a session that could not be read (the store is failing): it
+   * reads as empty and `isNew`, and `save`/`renew`/`destroy` throw `SessionStoreError`. A proxy
+   * gate that checks `get("userId")` therefore fails closed; answer 503 here to say why.
+   */
+  get unavailable(): boolean {
+    return this.#host.unavailable !== undefined;
+  }
+
   get status(): SessionStatus {
     return this.#status;
   }
@@ -220,6 +235,10 @@ export class Session<Data extends object = Record<string, unknown>> {
 
   #assertWritable(what: string): void {
     if (!this.#host.writable) throw new SessionReadOnlyError(what);
+    const unavailable = this.#host.unavailable;
+    if (unavailable) {
+      throw new SessionStoreError(`next-session-kit: session.${what}() cannot run: this request's session could not be read (the cause says why), and writing would replace it. Nothing was written; retry once the store answers.`, { cause: unavailable });
+    }
   }
 
   async #apply(write: SessionWrite): Promise<void> {

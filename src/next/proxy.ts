@@ -90,6 +90,17 @@ async function retireFlash(engine: SessionEngine, request: NextRequest, jar: Coo
   }
 }
 
+/**
+ * The store failed: the cookie is left alone (nothing is lost) and the page, if it reads the
+ * session, reports the error. The handler still runs, on a session that reads as empty and
+ * refuses writes: a gate that lets through only sessions with a user fails closed, instead of
+ * serving pages that trust it to anyone with a validly signed cookie.
+ */
+async function storeDown<Data extends object>(engine: SessionEngine, request: NextRequest, error: SessionStoreError, handler: ProxyHandler<Data> | undefined) {
+  const result = handler ? await handler(request, engine.unavailable<Data>(error)) : undefined;
+  return result ? asNextResponse(result) : NextResponse.next();
+}
+
 /** Builds `proxy(handler?)` over one engine. */
 export function proxyFactory<Data extends object = Record<string, unknown>>(engine: () => SessionEngine) {
   return function proxy(handler?: ProxyHandler<Data>): ProxyFunction {
@@ -100,9 +111,8 @@ export function proxyFactory<Data extends object = Record<string, unknown>>(engi
       try {
         opened = await engine().open<Data>(jar, { writable: true, renew: !isPrefetch(request), headers: request.headers });
       } catch (error) {
-        // Store down: leave the cookie alone and let the page report it (nothing is lost).
-        if (error instanceof SessionStoreError) return NextResponse.next();
-        throw error;
+        if (!(error instanceof SessionStoreError)) throw error;
+        return storeDown(engine(), request, error, handler);
       }
       if (opened.stale) await opened.purge();
       if (isPageRequest(request)) await retireFlash(engine(), request, jar, writes);

@@ -29,10 +29,7 @@ export class HttpClient {
     if (this.cookies.size && !headers.has("cookie")) headers.set("cookie", this.cookieHeader());
     const response = await fetch(new URL(path, this.base), { ...init, headers, redirect: "manual" });
     const setCookies = response.headers.getSetCookie().map((line) => parseSetCookie(line));
-    for (const cookie of setCookies) {
-      if (cookie.maxAge === 0 || !cookie.value || (cookie.expires && cookie.expires.getTime() <= Date.now())) this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
+    this.apply(setCookies);
     return { status: response.status, headers: response.headers, body: await response.text(), setCookies };
   }
 
@@ -71,6 +68,14 @@ export class HttpClient {
     }
     for (const [name, value] of Object.entries(fields)) body.set(name, value);
     return this.request(page.path, { method: "POST", body });
+  }
+
+  /** Applies a response's Set-Cookies to the jar, as a browser does when that response arrives. */
+  apply(setCookies: SetCookie[]): void {
+    for (const cookie of setCookies) {
+      if (cookie.maxAge === 0 || !cookie.value || (cookie.expires && cookie.expires.getTime() <= Date.now())) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
   }
 
   /** The same browser (its cookies) talking to another server, e.g. a restarted app. */

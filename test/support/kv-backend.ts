@@ -3,6 +3,7 @@
  * app, configured by KV_REST_API_URL / KV_REST_API_TOKEN) talking HTTP to the Upstash REST
  * fixture in front of a private redis-server, so Redis's own command counts are exact.
  */
+import { startApp, type RunningApp } from "./next-app.js";
 import { useRedis, type TestRedis } from "./redis.js";
 import { startUpstashRest, type UpstashRestServer } from "./upstash-rest.js";
 
@@ -33,6 +34,20 @@ export async function startKvBackend(options: { persistence?: boolean } = {}): P
     async stop() {
       await rest.close();
       await redis.stop();
+    },
+  };
+}
+
+/** app-example on a fresh KV backend; `stop()` ends both. */
+export async function startKvApp(env: Record<string, string> = {}): Promise<{ kv: KvBackend; app: RunningApp; stop(): Promise<void> }> {
+  const kv = await startKvBackend();
+  const app = await startApp({ ...kv.env, ...env });
+  return {
+    kv,
+    app,
+    async stop() {
+      await app.stop();
+      await kv.stop();
     },
   };
 }

@@ -459,6 +459,27 @@ describe("startUpstashRest()", () => {
     });
   });
 
+  it("stop() refuses connections until start() listens again on the same port", async () => {
+    const own = await startUpstashRest({ redisUrl: redis.url });
+    const client = new UpstashRedis({ url: own.url, token: own.token, retry: false });
+    await own.stop();
+    await expect(client.get(key("stopped"))).rejects.toThrow();
+    await own.start();
+    expect(await client.get(key("stopped"))).toBeNull();
+    await own.close();
+  });
+
+  it("hold() parks matching commands until enough have arrived, then lets them all go", async () => {
+    const k = key("held");
+    const held = rest.hold((command) => command[0] === "incr" && command[1] === k, 2);
+    const first = post("/", ["incr", k]);
+    expect(await stateAfter(first, 200)).toBe("pending");
+    expect((await post("/", ["get", k])).json).toEqual({ result: null }); // other commands pass
+    const second = post("/", ["incr", k]);
+    await held;
+    expect([(await first).json, (await second).json]).toEqual(expect.arrayContaining([{ result: 1 }, { result: 2 }]));
+  });
+
   it("close() ends requests that are hanging", async () => {
     const own = await startUpstashRest({ redisUrl: redis.url });
     own.fault = "hang";

@@ -32,6 +32,17 @@ export type UpstashRestServer = {
   requestsByPath: Record<string, number>;
   /** Stops listening, ends hanging requests and open sockets, closes the Redis connection. */
   close(): Promise<void>;
+  /**
+   * Parks every request carrying a command that `matches` until `count` such commands have
+   * arrived (a client's pipeline may batch several into one request), then lets them all go at
+   * once: concurrent app requests then race in a known interleaving (each has done everything
+   * before that command). Resolves once they are let go.
+   */
+  hold(matches: (command: string[]) => boolean, count: number): Promise<void>;
+  /** The REST server goes away (connections refused) until `start()`; Redis stays up. */
+  stop(): Promise<void>;
+  /** Listens again on the same port after `stop()`. */
+  start(): Promise<void>;
 };
 
 export type StartUpstashRestOptions = { redisUrl: string; token?: string };
@@ -72,6 +83,8 @@ class UpstashRestFixture implements UpstashRestServer {
   requestsByPath: Record<string, number> = {};
   private currentFault: UpstashFault = "none";
   private closing = false;
+  /** The pending `hold()`, if any. */
+  private holding: { matches: (command: string[]) => boolean; count: number; seen: number; parked: Array<() => void>; released: () => void } | undefined;
   /** Resolvers of requests parked by the "hang" fault. */
   private readonly hanging = new Set<() => void>();
   private readonly redis: Redis;
@@ -101,16 +114,55 @@ class UpstashRestFixture implements UpstashRestServer {
     if (value !== "hang") this.releaseHanging();
   }
 
-  listen(): Promise<void> {
+  listen(port = 0): Promise<void> {
     return new Promise((resolve, reject) => {
       this.http.once("error", reject);
-      this.http.listen(0, "127.0.0.1", () => {
+      this.http.listen(port, "127.0.0.1", () => {
         const address = this.http.address();
         if (typeof address !== "object" || !address) return reject(new Error("no address"));
         this.url = `http://127.0.0.1:${address.port}`;
         resolve();
       });
     });
+  }
+
+  hold(matches: (command: string[]) => boolean, count: number): Promise<void> {
+    return new Promise((released) => {
+      this.holding = { matches, count, seen: 0, parked: [], released };
+    });
+  }
+
+  /** Waits while a `hold()` parks this request's commands. */
+  private async park(body: string): Promise<void> {
+    const holding = this.holding;
+    if (!holding) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return;
+    }
+    const commands = (Array.isArray(parsed) && Array.isArray(parsed[0]) ? parsed : [parsed]) as unknown[];
+    const matching = commands.filter((command) => Array.isArray(command) && holding.matches(command.map(String))).length;
+    if (matching === 0) return;
+    const parked = new Promise<void>((resolve) => holding.parked.push(resolve));
+    holding.seen += matching;
+    if (holding.seen >= holding.count) {
+      this.holding = undefined;
+      for (const release of holding.parked) release();
+      holding.released();
+    }
+    await parked;
+  }
+
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.closeAllConnections();
+    await closed;
+  }
+
+  start(): Promise<void> {
+    return this.listen(Number(new URL(this.url).port));
   }
 
   async close(): Promise<void> {
@@ -131,6 +183,7 @@ class UpstashRestFixture implements UpstashRestServer {
     this.requests++;
     try {
       const body = await readBody(req);
+      await this.park(body);
       if (await this.injectFault(req, res)) return;
       const [status, payload] = await this.route(req, body);
       sendJson(res, status, payload);

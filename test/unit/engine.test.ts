@@ -2,9 +2,8 @@ import { sealData } from "iron-session";
 import { describe, expect, it } from "vitest";
 import { signer } from "../../src/codec/signer.js";
 import { SessionStoreError } from "../../src/errors.js";
-import type { SessionStore } from "../../src/stores/types.js";
 import { TestJar } from "./jar.js";
-import { frozenClock, PASSWORD, setup, T0 } from "./kit.js";
+import { frozenClock, PASSWORD, setup, T0, unreachableStore } from "./kit.js";
 
 const clock = frozenClock();
 const HOUR = 3600;
@@ -183,15 +182,7 @@ describe("purge", () => {
 
 describe("store failures", () => {
   it("surface as SessionStoreError and a report, never as a new session, and leave the cookie alone", async () => {
-    const failing: SessionStore = {
-      serverSide: true,
-      load: () => Promise.reject(new Error("ECONNREFUSED")),
-      save: () => Promise.reject(new Error("ECONNREFUSED")),
-      update: () => Promise.reject(new Error("ECONNREFUSED")),
-      touch: () => Promise.reject(new Error("ECONNREFUSED")),
-      delete: () => Promise.reject(new Error("ECONNREFUSED")),
-    };
-    const { open, events } = setup({ store: failing });
+    const { open, events } = setup({ store: unreachableStore });
     const jar = new TestJar({ session: await signer({ 1: PASSWORD }, "session-id").sign("c2Vzc2lvbi1pZA") });
     await expect(open(jar)).rejects.toThrow(SessionStoreError);
     expect(events.map((e) => e.type)).toEqual(["store-error"]);

@@ -7,6 +7,7 @@ import { bytesToBase64url } from "../../src/codec/base64url.js";
 import type { SessionEvent, SessionOptions } from "../../src/config.js";
 import type { OpenOptions } from "../../src/engine.js";
 import { buildEngine } from "../../src/setup.js";
+import type { SessionStore } from "../../src/stores/types.js";
 import { TestJar } from "./jar.js";
 
 export const PASSWORD = "correct-horse-battery-staple-0001";
@@ -61,3 +62,16 @@ export const INHERITED_IDS = ["constructor", "__proto__", "toString", "hasOwnPro
   id,
   secret: String((Object.prototype as unknown as Record<string, unknown>)[id] ?? Object.prototype),
 }));
+
+/**
+ * A server-side store whose backend refuses every connection: a stand-in for an outage where
+ * the engine's reaction is the point (real outages: test/integration/outage-gate.test.ts).
+ */
+export const unreachableStore: SessionStore = {
+  serverSide: true,
+  load: () => Promise.reject(new Error("ECONNREFUSED")),
+  save: () => Promise.reject(new Error("ECONNREFUSED")),
+  update: () => Promise.reject(new Error("ECONNREFUSED")),
+  touch: () => Promise.reject(new Error("ECONNREFUSED")),
+  delete: () => Promise.reject(new Error("ECONNREFUSED")),
+};

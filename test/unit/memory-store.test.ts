@@ -94,7 +94,7 @@ describe("memoryStore", () => {
     await first.destroy();
     await second.set("cart", ["a"]).save();
     expect(second.status).toBe("purged");
-    expect(b.removed).toEqual(["session"]);
+    expect(b.writes).toEqual([]); // lost a race: the winner's cookie is left alone (issue 10 item 3)
     expect((await open(b.next())).session.isNew).toBe(true);
     expect((await open(jar)).session.isNew).toBe(true);
   });

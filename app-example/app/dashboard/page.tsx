@@ -24,6 +24,9 @@ export default async function Dashboard() {
         <dt>Expires (ms)</dt>
         <dd data-testid="expires-ms">{session.expiresAt}</dd>
       </dl>
+      <p>
+        <a href="/dashboard/guide">Members&apos; guide</a>
+      </p>
       <form action={logout}>
         <button type="submit">Log out</button>
       </form>
