@@ -295,7 +295,7 @@ export class SessionEngine {
       const wrapped =
         error instanceof SessionStoreError
           ? error
-          : new SessionStoreError(`next-session-kit: the session store failed (${(error as Error)?.name ?? "error"}); the session is kept and works again once the store answers.`, { cause: error });
+          : new SessionStoreError(`next-session-kit: the session store failed; the session is kept and works again once the store answers.`, { cause: error });
       this.report({ type: "store-error", error: wrapped });
       throw wrapped;
     }

@@ -35,11 +35,38 @@ export class SessionReadOnlyError extends SessionError {
 /**
  * The store could not be reached or failed. Never turned into a logout: the cookie is left as
  * it is so the session works again once the store is back.
+ *
+ * `cause` keeps only what identifies the client's failure (see `StoreFailure`): store clients
+ * put command arguments (session data) on their errors and request bodies (possibly other
+ * users' pipelined sessions) in their messages, and errors end up in logs.
  */
 export class SessionStoreError extends SessionError {
   override name = "SessionStoreError";
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, options && { cause: StoreFailure.of(options.cause) });
+  }
+}
+
+/**
+ * A store client's error reduced to its name and code (`ECONNREFUSED`, or the Redis error code
+ * that starts a reply such as `OOM …`/`READONLY …`): never its message, arguments or stack.
+ */
+export class StoreFailure extends Error {
+  readonly code: string | undefined;
+  private constructor(name: string, code: string | undefined) {
+    super(code ? `${name} ${code}` : name);
+    this.name = name;
+    this.code = code;
+  }
+
+  /** `error` as a StoreFailure (errors of this library are kept: they hold nothing of the client's). */
+  static of(error: unknown): unknown {
+    if (error === undefined || error instanceof StoreFailure || error instanceof SessionError) return error;
+    if (!(error instanceof Error)) return new StoreFailure(typeof error, undefined);
+    const name = /^[\w$.-]{1,64}$/.test(error.name) ? error.name : "Error";
+    const code = (error as { code?: unknown }).code;
+    const token = typeof code === "string" ? code : /^([A-Z][A-Z0-9_]{1,31})(?:\s|$)/.exec(String(error.message))?.[1];
+    return new StoreFailure(name, token !== undefined && /^[\w-]{1,32}$/.test(token) ? token : undefined);
   }
 }
 

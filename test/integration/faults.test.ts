@@ -13,7 +13,7 @@ describe("store faults (KV store, private Redis with persistence)", () => {
   beforeAll(async () => {
     kv = await startKvBackend({ persistence: true });
     // Renewal due on every request after 1 s, so the outage hits reads and renewals alike.
-    app = await startApp({ ...kv.env, SESSION_UPDATE_AGE: "1", SESSION_IDLE_TIMEOUT: "600" });
+    app = await startApp({ ...kv.env, SESSION_UPDATE_AGE: "1", SESSION_IDLE_TIMEOUT: "600", SESSION_LOG_EVENTS: "1" });
   });
   afterAll(async () => {
     await app?.stop();
@@ -74,4 +74,27 @@ describe("store faults (KV store, private Redis with persistence)", () => {
       for (const [index, client] of clients.entries()) await stillThere(client, index);
     });
   }
+
+  it("the server log of a failed save names no id, digest or data value", { timeout: 120_000 }, async () => {
+    const [client] = await usersWithCarts(1);
+    const page = await client!.get("/cart"); // the form, fetched before the fault
+    const secret = "secret-outage-item-1618";
+    // Only the write carrying the new item fails, with a 500 echoing the request (its body holds the cart).
+    kv.rest.faultFilter = (body) => body.includes(secret);
+    kv.rest.fault = "echo-500";
+    try {
+      expect((await client!.post(page, { item: secret }, 'name="item"')).status).toBeGreaterThanOrEqual(500);
+    } finally {
+      kv.rest.fault = "none";
+      kv.rest.faultFilter = undefined;
+    }
+    const logs = app.logs();
+    expect(logs).toMatch(/could not update the session/);
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(kv.redis.url);
+    const keys = await redis.keys(`${kv.redis.prefix}*`).finally(() => redis.disconnect());
+    const digests = keys.map((key) => key.slice(key.lastIndexOf(":") + 1));
+    const cookie = client!.cookies.get("session")!;
+    for (const leak of [secret, "item-0-a", cookie, cookie.split(".")[0]!, ...digests]) expect(logs).not.toContain(leak);
+  });
 });

@@ -16,7 +16,8 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 
-export type UpstashFault = "none" | "500" | "hang" | "malformed-json" | "reset";
+/** `echo-500`: a 500 whose error echoes the request body, as proxies and gateways sometimes do. */
+export type UpstashFault = "none" | "500" | "echo-500" | "hang" | "malformed-json" | "reset";
 
 export type UpstashRestServer = {
   /** `http://127.0.0.1:<port>` — pass as `url` to the clients. */
@@ -24,6 +25,8 @@ export type UpstashRestServer = {
   token: string;
   /** Settable at runtime; takes effect for requests that arrive (or are hanging) afterwards. */
   fault: UpstashFault;
+  /** When set, the fault hits only requests whose body it accepts (e.g. the write carrying a value). */
+  faultFilter: ((body: string) => boolean) | undefined;
   /** HTTP requests received, including rejected and faulted ones. */
   requests: number;
   /** Redis commands forwarded (a pipeline of 3 counts 3; MULTI/EXEC themselves are not counted). */
@@ -82,6 +85,7 @@ class UpstashRestFixture implements UpstashRestServer {
   commands = 0;
   requestsByPath: Record<string, number> = {};
   private currentFault: UpstashFault = "none";
+  faultFilter: ((body: string) => boolean) | undefined = undefined;
   private closing = false;
   /** The pending `hold()`, if any. */
   private holding: { matches: (command: string[]) => boolean; count: number; seen: number; parked: Array<() => void>; released: () => void } | undefined;
@@ -184,7 +188,7 @@ class UpstashRestFixture implements UpstashRestServer {
     try {
       const body = await readBody(req);
       await this.park(body);
-      if (await this.injectFault(req, res)) return;
+      if (await this.injectFault(req, res, body)) return;
       const [status, payload] = await this.route(req, body);
       sendJson(res, status, payload);
     } catch (error) {
@@ -194,7 +198,8 @@ class UpstashRestFixture implements UpstashRestServer {
   }
 
   /** Applies the current fault; returns true when the request has been dealt with. */
-  private async injectFault(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  private async injectFault(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<boolean> {
+    if (this.faultFilter && !this.faultFilter(body)) return false;
     while (this.currentFault === "hang" && !this.closing) {
       await new Promise<void>((resolve) => this.hanging.add(resolve));
     }
@@ -205,6 +210,9 @@ class UpstashRestFixture implements UpstashRestServer {
     switch (this.currentFault) {
       case "500":
         sendJson(res, 500, { error: "ERR injected fault: internal server error" });
+        return true;
+      case "echo-500":
+        sendJson(res, 500, { error: `ERR cannot run ${body}` });
         return true;
       case "malformed-json":
         res.writeHead(200, { "content-type": "application/json" });

@@ -2,7 +2,7 @@
  * Every store call has a deadline: an unreachable Redis must fail the request quickly with a
  * `SessionStoreError` (never a logout), not hang it until the platform kills the function.
  */
-import { SessionError, SessionStoreError } from "../../errors.js";
+import { SessionError, SessionStoreError, StoreFailure } from "../../errors.js";
 
 /** Default deadline of one store call, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -14,16 +14,9 @@ class TimeoutError extends Error {
   }
 }
 
-/** Why a call failed, safe to print: the error's name and code, never its message or data. */
-function failure(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? `${error.name} ${code}` : error.name;
-}
-
 /**
- * Runs `work` with a deadline. Failures and timeouts become `SessionStoreError` with the
- * original error as `cause`; the message names the store and operation only.
+ * Runs `work` with a deadline. Failures and timeouts become `SessionStoreError` naming the store
+ * and operation, with the client's error reduced to its name and code as `cause`.
  */
 export async function bounded<T>(store: string, operation: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -35,7 +28,7 @@ export async function bounded<T>(store: string, operation: string, timeoutMs: nu
     return await Promise.race([work(), deadline]);
   } catch (error) {
     if (error instanceof SessionError) throw error;
-    const why = error instanceof TimeoutError ? error.message : failure(error);
+    const why = error instanceof TimeoutError ? error.message : (StoreFailure.of(error) as StoreFailure).message;
     throw new SessionStoreError(`next-session-kit: ${store} could not ${operation} (${why}). The session is kept and works again once the store answers.`, { cause: error });
   } finally {
     clearTimeout(timer);
