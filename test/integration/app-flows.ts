@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient, testId } from "../support/http-client.js";
 import { startApp, type RunningApp } from "../support/next-app.js";
 
-export function describeAppFlows(storeName: string, env: () => Record<string, string>): void {
+/** `node`: the Node binary that runs `next start` (default: the test runner's). */
+export function describeAppFlows(storeName: string, env: () => Record<string, string>, node?: string): void {
   describe(`app-example flows (${storeName})`, () => {
     let app: RunningApp;
     beforeAll(async () => {
-      app = await startApp(env());
+      app = await startApp(env(), undefined, node);
     });
     afterAll(() => app?.stop());
 

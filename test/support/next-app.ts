@@ -60,11 +60,19 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Starts `next start` on a free port with `env` added; resolves once it answers HTTP. */
-export async function startApp(env: Record<string, string | undefined> = {}, appDir = join(ROOT, "app-example")): Promise<RunningApp> {
+/**
+ * Starts `next start` on a free port with `env` added; resolves once it answers HTTP. `node`:
+ * the Node binary that runs the server (default: the one running the tests; the build always
+ * uses that one).
+ */
+export async function startApp(
+  env: Record<string, string | undefined> = {},
+  appDir = join(ROOT, "app-example"),
+  node = process.execPath,
+): Promise<RunningApp> {
   await ensureBuilt(appDir);
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [nextBin(appDir), "start", appDir, "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child: ChildProcess = spawn(node, [nextBin(appDir), "start", appDir, "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: appDir,
     env: { ...appEnv(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
