@@ -48,3 +48,12 @@ export async function logoutOtherDevices(): Promise<void> {
   if (userId && session.id) await sessions.revokeSessions(userId, { except: session.id });
   redirect("/devices");
 }
+
+/** Changes the display name; the header (a Client Component, via useSession) follows without a reload. */
+export async function rename(form: FormData): Promise<void> {
+  const name = String(form.get("name") ?? "").trim();
+  const session = await getSession();
+  if (!name || !session.get("userId")) return;
+  session.set("name", name);
+  await session.save();
+}

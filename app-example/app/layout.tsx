@@ -4,7 +4,8 @@ import "./style.css";
 
 export const metadata = { title: "next-session-kit example" };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** `header`: the @header slot (the signed-in name, through next-session-kit/client). */
+export default function RootLayout({ children, header }: { children: ReactNode; header: ReactNode }) {
   return (
     <html lang="en">
       <body>
@@ -14,6 +15,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <Link href="/cart">Cart</Link>
           <Link href="/devices">Devices</Link>
           <Link href="/login">Log in</Link>
+          {header}
         </nav>
         <main>{children}</main>
       </body>

@@ -12,6 +12,9 @@ export type SessionData = {
   notice?: string;
 };
 
+/** The part of the session that the root layout hands to Client Components (useSession). */
+export type ClientSession = Pick<SessionData, "name">;
+
 const seconds = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
 
 export const sessions = createSessions<SessionData>({

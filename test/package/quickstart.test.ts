@@ -36,7 +36,7 @@ it("the README quick start type-checks against the packed package", async () => 
   expect(result.status).toBe(0);
   // The package ships ESM with types for every subpath export.
   const manifest = JSON.parse(readFileSync(join(dir, "node_modules/next-session-kit/package.json"), "utf8"));
-  for (const entry of [".", "./stores/cookie", "./stores/memory", "./stores/kv", "./stores/redis"]) {
+  for (const entry of [".", "./stores/cookie", "./stores/memory", "./stores/kv", "./stores/redis", "./client"]) {
     expect(manifest.exports[entry]).toMatchObject({ types: expect.stringMatching(/\.d\.ts$/), default: expect.stringMatching(/\.js$/) });
   }
 }, 600_000);

@@ -1,5 +1,5 @@
 import { getSession } from "../../lib/session";
-import { logout } from "../actions";
+import { logout, rename } from "../actions";
 
 const time = (ms: number) => new Date(ms).toISOString();
 
@@ -27,6 +27,10 @@ export default async function Dashboard() {
       <p>
         <a href="/dashboard/guide">Members&apos; guide</a>
       </p>
+      <form action={rename}>
+        <input name="name" placeholder="Display name" aria-label="Display name" required />
+        <button type="submit">Rename</button>
+      </form>
       <form action={logout}>
         <button type="submit">Log out</button>
       </form>
