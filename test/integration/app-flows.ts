@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient, testId } from "../support/http-client.js";
 import { startApp, type RunningApp } from "../support/next-app.js";
+import { useRedis, type TestRedis } from "../support/redis.js";
 
 /** `node`: the Node binary that runs `next start` (default: the test runner's). */
 export function describeAppFlows(storeName: string, env: () => Record<string, string>, node?: string): void {
@@ -90,4 +91,17 @@ export function describeAppFlows(storeName: string, env: () => Record<string, st
       expect((await client.get("/api/me")).status).toBe(401);
     });
   });
+}
+
+/** The flows on the Redis store over TCP (ioredis), with a key prefix of this file's own. */
+export function describeAppFlowsOnRedis(name = "Redis store", node?: string): void {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await useRedis();
+  });
+  afterAll(async () => {
+    await redis?.cleanup();
+    await redis?.stop();
+  });
+  describeAppFlows(name, () => ({ REDIS_URL: redis.url, SESSION_KV_PREFIX: redis.prefix }), node);
 }

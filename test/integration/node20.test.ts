@@ -5,11 +5,10 @@
  * itself runs on the test runner's Node), on the cookie store (seals) and Redis (signed ids).
  */
 import { spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HttpClient } from "../support/http-client.js";
 import { startApp } from "../support/next-app.js";
-import { useRedis, type TestRedis } from "../support/redis.js";
-import { describeAppFlows } from "./app-flows.js";
+import { describeAppFlows, describeAppFlowsOnRedis } from "./app-flows.js";
 import { describeProxy, SHORT_TIMEOUTS } from "./proxy-flows.js";
 
 /** The first `node` on PATH (or /usr/bin/node) whose major version is 20. */
@@ -29,17 +28,8 @@ it("a Node 20 at least as new as engines' floor runs these tests", () => {
 });
 
 describe.skipIf(!node20)(`on Node ${version}`, () => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await useRedis();
-  });
-  afterAll(async () => {
-    await redis?.cleanup();
-    await redis?.stop();
-  });
-
   describeAppFlows(`cookie store, Node ${version}`, () => ({}), node20);
-  describeAppFlows(`Redis store, Node ${version}`, () => ({ REDIS_URL: redis.url, SESSION_KV_PREFIX: redis.prefix }), node20);
+  describeAppFlowsOnRedis(`Redis store, Node ${version}`, node20);
   describeProxy(`Next 16 proxy.ts, cookie store, Node ${version}`, async () => {
     const app = await startApp(SHORT_TIMEOUTS, undefined, node20);
     const login = async (client: HttpClient) => {
