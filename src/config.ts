@@ -137,10 +137,21 @@ function fail(message: string, missing = false): never {
   throw new SessionConfigError(`next-session-kit: ${message}`, { missing });
 }
 
+/**
+ * iron-session's option names, with ours: an app moving over often passes its old options
+ * object, and iron-session's 14-day fixed `ttl` must not silently become a 7-day idle timeout.
+ */
+const IRON_SESSION_OPTIONS: Record<string, string> = {
+  ttl: " `ttl` is iron-session's: use `idleTimeout` (seconds without a request, default 7 days) and `absoluteTimeout` (default 30 days); to keep iron-session's 14 days, idleTimeout: 14 * 24 * 60 * 60.",
+  cookieName: " `cookieName` is iron-session's: use cookie: { name }.",
+  cookieOptions: " `cookieOptions` is iron-session's: use cookie: { secure, httpOnly, sameSite, path, domain }; Max-Age follows the timeouts (`lifecycle: \"browser\"` for none).",
+};
+
 function rejectUnknownKeys(given: object, known: Set<string>, where: string, hint = ""): void {
   for (const key of Object.keys(given)) {
     if (!known.has(key)) {
-      fail(`unknown option ${where}${key}. Known options: ${[...known].join(", ")}.${hint}`);
+      const iron = where === "" && Object.hasOwn(IRON_SESSION_OPTIONS, key) ? IRON_SESSION_OPTIONS[key] : "";
+      fail(`unknown option ${where}${key}. Known options: ${[...known].join(", ")}.${hint}${iron}`);
     }
   }
 }
