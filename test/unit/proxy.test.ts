@@ -6,6 +6,7 @@
 import { parseSetCookie, type SetCookie } from "cookie";
 import { NextRequest } from "next/server.js";
 import { describe, expect, it } from "vitest";
+import { hashSessionId } from "../../src/codec/session-id.js";
 import { proxyFactory, type ProxyHandler } from "../../src/next/proxy.js";
 import { memoryStore } from "../../src/stores/memory.js";
 import { frozenClock, setup } from "./kit.js";
@@ -18,8 +19,9 @@ function browserAndProxy(options: Parameters<typeof setup>[0] = {}) {
   const { engine } = setup(options);
   const proxy = proxyFactory(() => engine);
   const cookies = new Map<string, string>();
-  const send = async (handler: ProxyHandler<Record<string, unknown>> | undefined, path = "/app/page") => {
-    const headers = new Headers(cookies.size ? { cookie: [...cookies].map(([n, v]) => `${n}=${v}`).join("; ") } : {});
+  const send = async (handler: ProxyHandler<Record<string, unknown>> | undefined, path = "/app/page", extra: Record<string, string> = {}) => {
+    const headers = new Headers(extra);
+    if (cookies.size) headers.set("cookie", [...cookies].map(([n, v]) => `${n}=${v}`).join("; "));
     const response = await proxy(handler)(new NextRequest(new URL(path, ORIGIN), { headers }));
     const set: SetCookie[] = response.headers.getSetCookie().map((line) => parseSetCookie(line));
     for (const cookie of set) {
@@ -120,5 +122,86 @@ describe("the proxy handler's own writes reach the browser", () => {
     expect(response.headers.get("location")).toBe(`${ORIGIN}/goodbye`);
     expect(set.find((c) => c.name === "session")).toMatchObject({ value: "", maxAge: 0 });
     expect(await engine.store.load(id)).toBeUndefined();
+  });
+});
+
+describe('renewal: { policy: "on-state-change" }', () => {
+  it("only save() extends the session: reads write nothing however old the session is", async () => {
+    const { send } = browserAndProxy({ idleTimeout: 3600, absoluteTimeout: 24 * 3600, renewal: { policy: "on-state-change" } });
+    const first = await send(async (_request, session) => void (await session.set("n", 1).save()));
+    const expiry = first.set.find((c) => c.name === "session")!.expires!.getTime();
+    clock.advance(3000); // far past any updateAge; still inside the idle timeout
+    const read = await send(undefined);
+    expect(read.set).toEqual([]);
+    const unchangedSave = await send(async (_request, session) => void (await session.save()));
+    expect(unchangedSave.set).toEqual([]);
+    clock.advance(500);
+    const saved = await send(async (_request, session) => void (await session.set("n", 2).save()));
+    const extended = saved.set.find((c) => c.name === "session")!;
+    expect(extended.expires!.getTime()).toBe(expiry + 3500_000);
+    expect(extended.maxAge).toBe(3600);
+  });
+});
+
+describe("flash messages", () => {
+  /** A browser whose session carries a flash written by a Route Handler ("next" mode). */
+  const withFlash = async () => {
+    const browser = browserAndProxy();
+    const { engine, cookies } = browser;
+    const lifetimes = new Map<string, number | undefined>();
+    const jar = {
+      get: (name: string) => cookies.get(name),
+      set: (name: string, value: string, attributes: { maxAge: number | undefined }) => void (cookies.set(name, value), lifetimes.set(name, attributes.maxAge)),
+    };
+    const { session } = await engine.open(jar, { writable: true, renew: false });
+    await session.flash("notice", "Saved!").save();
+    expect(lifetimes.get("session.flash")).toBe(60); // the browser keeps it 60 s
+    return browser;
+  };
+
+  it("a browser prefetch retires no flash; the page request that follows shows and retires it", async () => {
+    const { cookies, send } = await withFlash();
+    for (const purpose of [{ "sec-purpose": "prefetch" }, { "sec-purpose": "prefetch;prerender" }, { purpose: "prefetch" }]) {
+      expect((await send(undefined, "/app/page", purpose)).set).toEqual([]); // no removal of session.flash
+    }
+    expect(cookies.has("session.flash")).toBe(true);
+    const visit = await send(undefined);
+    expect(visit.set.find((c) => c.name === "session.flash")).toMatchObject({ value: "", maxAge: 0 });
+  });
+
+  it("without the proxy, a flash stays readable for its 60 s cookie lifetime, then its seal is dead", async () => {
+    const { engine, cookies } = await withFlash();
+    const read = async () => {
+      const jar = { get: (name: string) => cookies.get(name), set: () => expect.unreachable("a Server Component read writes nothing") };
+      return (await engine.open(jar, { writable: false, renew: false })).session.get("notice");
+    };
+    clock.advance(30);
+    expect(await read()).toBe("Saved!"); // a Server Component reads it; nothing retires it
+    clock.advance(29);
+    expect(await read()).toBe("Saved!");
+    // The browser drops the cookie at Max-Age=60; one kept past it no longer opens once iron's
+    // 60 s clock-skew allowance has passed too.
+    clock.advance(62);
+    expect(await read()).toBeUndefined();
+  });
+});
+
+describe("expired sessions", () => {
+  it("the proxy's purge of an expired session deletes its server-side state", async () => {
+    const store = memoryStore();
+    const { cookies, send } = browserAndProxy({ store, idleTimeout: 3600, absoluteTimeout: 24 * 3600 });
+    await send(async (_request, session) => void (await session.set("userId", "ada").save()));
+    const id = cookies.get("session")!.split(".")[0]!;
+    // The app shortens its absolute timeout: the store still holds the session, the engine finds it expired.
+    const stricter = browserAndProxy({ store, idleTimeout: 60, absoluteTimeout: 120 });
+    for (const [name, value] of cookies) stricter.cookies.set(name, value);
+    clock.advance(121);
+    // memoryStore's process-wide map (src/stores/memory.ts), read directly: a load would tidy it.
+    const map = (globalThis as Record<symbol, Map<string, unknown>>)[Symbol.for("next-session-kit.memory-store")]!;
+    const digest = await hashSessionId(id);
+    expect(map.has(digest)).toBe(true);
+    const purge = await stricter.send(undefined);
+    expect(purge.set.find((c) => c.name === "session")).toMatchObject({ value: "", maxAge: 0 });
+    expect(map.has(digest)).toBe(false);
   });
 });
