@@ -161,7 +161,7 @@ describe("flash messages", () => {
 
   it("a browser prefetch retires no flash; the page request that follows shows and retires it", async () => {
     const { cookies, send } = await withFlash();
-    for (const purpose of [{ "sec-purpose": "prefetch" }, { "sec-purpose": "prefetch;prerender" }, { purpose: "prefetch" }]) {
+    for (const purpose of [{ "sec-purpose": "prefetch" }, { "sec-purpose": "prefetch;prerender" }, { purpose: "prefetch" }] as Record<string, string>[]) {
       expect((await send(undefined, "/app/page", purpose)).set).toEqual([]); // no removal of session.flash
     }
     expect(cookies.has("session.flash")).toBe(true);
