@@ -30,6 +30,11 @@ export function memoryStore(): SessionStore {
     sessions.delete(hash);
     return undefined;
   };
+  /** Drops expired sessions, which nothing else would free unless their id came back. */
+  const sweep = () => {
+    const now = Date.now();
+    for (const [hash, entry] of sessions) if (entry.expiresAt <= now) sessions.delete(hash);
+  };
   const put = async (record: SessionRecord): Promise<string> => {
     const id = newSessionId();
     sessions.set(await hashSessionId(id), clone(record));
@@ -77,9 +82,9 @@ export function memoryStore(): SessionStore {
       return put(record);
     },
     async listSessions(userId): Promise<SessionInfo[]> {
-      const now = Date.now();
+      sweep();
       return [...sessions]
-        .filter(([, s]) => s.expiresAt > now && s.data[userKey] === userId)
+        .filter(([, s]) => s.data[userKey] === userId)
         .map(([handle, { createdAt, lastSeenAt, expiresAt, device }]) => ({ handle, createdAt, lastSeenAt, expiresAt, ...(device && { device: clone(device) }) }));
     },
     async revokeSession(userId, handle) {
@@ -90,10 +95,10 @@ export function memoryStore(): SessionStore {
     },
     async revokeSessions(userId, except) {
       const keep = new Set(await Promise.all(except.map(hashSessionId)));
-      const now = Date.now();
+      sweep();
       let count = 0;
       for (const [hash, s] of sessions) {
-        if (s.expiresAt > now && s.data[userKey] === userId && !keep.has(hash)) {
+        if (s.data[userKey] === userId && !keep.has(hash)) {
           sessions.delete(hash);
           count++;
         }

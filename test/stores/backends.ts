@@ -1,7 +1,7 @@
 /**
- * Conformance targets on a real Redis: a private redis-server per test file (so INFO
- * commandstats deltas are exact), reached through each supported client, and for the REST
- * clients through the Upstash REST fixture in front of it.
+ * Conformance targets on a real Redis: a private redis-server per test file (so what MONITOR
+ * and the change counter see is this file's own traffic), reached through each supported
+ * client, and for the REST clients through the Upstash REST fixture in front of it.
  */
 import { createRequire } from "node:module";
 import { Redis as UpstashRedis } from "@upstash/redis";
@@ -10,7 +10,7 @@ import { createClient as createNodeRedis } from "redis";
 import { kvStore } from "../../src/stores/kv.js";
 import { redisStore } from "../../src/stores/redis.js";
 import type { SessionStore } from "../../src/stores/types.js";
-import { useRedis, type TestRedis } from "../support/redis.js";
+import { dumpKeys, useRedis, watchCommands, type CommandWatch, type TestRedis } from "../support/redis.js";
 import { startUpstashRest, type UpstashRestServer } from "../support/upstash-rest.js";
 import type { ConformanceTarget, Traffic } from "./conformance.js";
 
@@ -20,29 +20,15 @@ const { createClient: createKvClient } = createRequire(import.meta.url)("@vercel
 
 export type ClientKind = "ioredis" | "node-redis" | "@vercel/kv" | "@upstash/redis";
 
-/** Commands that change data; an unchanged read must run none of them. */
-const WRITES = ["hset", "hdel", "del", "unlink", "pexpireat", "zadd", "zrem", "zremrangebyscore"];
-
-/** Everything under `prefix`, one line per key: name, then its fields/members and values. */
-async function dump(admin: IoRedis, prefix: string): Promise<string[]> {
-  const keys = await admin.keys(`${prefix}*`);
-  return Promise.all(
-    keys.map(async (key) => {
-      const type = await admin.type(key);
-      const content = type === "hash" ? await admin.hgetall(key) : await admin.zrange(key, 0, -1, "WITHSCORES");
-      return `${key} ${JSON.stringify(content)}`;
-    }),
-  );
-}
-
-/** Measures `action` by the server's own counters (and the REST fixture's request count). */
-function meter(redis: TestRedis, rest: UpstashRestServer | undefined) {
+/**
+ * Measures `action` by what the server saw: every command a client sent (MONITOR), the writes
+ * it applied (its change counter, scripts' writes included), and the REST fixture's requests.
+ */
+export function meter(watch: CommandWatch, rest?: UpstashRestServer) {
   return async (action: () => Promise<unknown>): Promise<Traffic> => {
-    const [before, requests] = [await redis.commandStats(), rest?.requests];
-    await action();
-    const after = await redis.commandStats();
-    const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
-    const traffic: Traffic = { scripts: delta("evalsha") + delta("eval"), writes: WRITES.reduce((sum, name) => sum + delta(name), 0) };
+    const [writes, requests] = [await watch.changes(), rest?.requests];
+    const commands = (await watch.during(action)).map(([name]) => name!);
+    const traffic: Traffic = { commands, writes: (await watch.changes()) - writes };
     if (rest && requests !== undefined) traffic.requests = rest.requests - requests;
     return traffic;
   };
@@ -92,13 +78,15 @@ export async function startBackend(kind: ClientKind, options: { persistence?: bo
   const client = await connect(kind, redis, rest, options.timeoutMs);
   const admin = new IoRedis(redis.url, { lazyConnect: true });
   admin.on("error", () => {});
+  const watch = await watchCommands([redis.url]);
   return {
     redis,
     rest,
     makeStore: client.makeStore,
-    dump: () => dump(admin, redis.prefix),
-    measure: meter(redis, rest),
+    dump: () => dumpKeys(admin, redis.prefix),
+    measure: meter(watch, rest),
     async close() {
+      watch.close();
       await client.close();
       admin.disconnect();
       await rest?.close();

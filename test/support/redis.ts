@@ -229,7 +229,7 @@ export async function watchCommands(urls: string[]): Promise<CommandWatch> {
     urls.map(async (url) => {
       const control = new Redis(url);
       control.on("error", () => {}); // outage tests stop the server; the watch just reconnects
-      const monitor = await new Redis(url).monitor();
+      const monitor = await control.monitor();
       monitor.on("error", () => {});
       const seen: Array<{ args: string[]; source: string }> = [];
       monitor.on("monitor", (_time: string, args: string[], source: string) => seen.push({ args, source }));
