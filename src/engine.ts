@@ -78,6 +78,10 @@ export class SessionEngine {
     return this.#store;
   }
 
+  get cookieName(): string {
+    return this.#config.cookieName;
+  }
+
   report(event: SessionEvent): void {
     try {
       this.#config.onEvent(event);

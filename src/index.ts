@@ -22,6 +22,7 @@ export {
   SessionUnsupportedError,
   SessionValidationError,
 } from "./errors.js";
+export { combineProxies } from "./next/combine.js";
 export type { ProxyFunction, ProxyHandler } from "./next/proxy.js";
 export type { Session, SessionStatus } from "./session.js";
 export type {

@@ -25,6 +25,23 @@ export type ProxyHandler<Data extends object = Record<string, unknown>> = (
 /** The function to export from `proxy.ts` / `middleware.ts`. */
 export type ProxyFunction = (request: NextRequest) => Promise<Response>;
 
+/**
+ * What `combineProxies` needs from a proxy of this library: its cookie's name, and the same
+ * proxy with `inner` in place of the plain pass-through (see combine.ts).
+ */
+export interface ProxyPart {
+  cookieName(): string;
+  withInner(inner: ProxyFunction): ProxyFunction;
+}
+
+/** Where a proxy built here keeps its `ProxyPart` (not enumerable, not part of the API). */
+export const PROXY_PART = Symbol.for("next-session-kit.proxy-part");
+
+/** The pass-through of a request no handler answered: the next combined proxy, or Next's. */
+async function passThrough(request: NextRequest, inner: ProxyFunction | undefined): Promise<NextResponse> {
+  return inner ? asNextResponse(await inner(request)) : NextResponse.next();
+}
+
 /** `browserOnly`: sent as a raw Set-Cookie, which Next does not merge into this request's render. */
 type CookieWrite = { name: string; value: string; attributes: CookieAttributes; browserOnly?: boolean };
 
@@ -66,11 +83,23 @@ function asNextResponse(response: Response): NextResponse {
   return new NextResponse(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
 }
 
+/** Set-Cookie headers appended raw after the response was built: its cookie API never parsed them. */
+function rawSetCookies(response: NextResponse): string[] {
+  const parsed = new Set(response.cookies.getAll().map((cookie) => cookie.name));
+  return response.headers.getSetCookie().filter((header) => !parsed.has(header.slice(0, header.indexOf("="))));
+}
+
 function applyWrites(response: NextResponse, writes: Map<string, CookieWrite>): NextResponse {
   if (writes.size === 0) return response;
   const all = [...writes.values()];
-  // Cookie-API writes first: `cookies.set` rewrites every Set-Cookie header it did not parse.
-  for (const write of all.filter((w) => !w.browserOnly)) response.cookies.set(toCookie(write));
+  const viaApi = all.filter((w) => !w.browserOnly);
+  if (viaApi.length > 0) {
+    // `cookies.set` rewrites every Set-Cookie header it did not parse (such as a combined
+    // proxy's raw flash removal): put those back after it.
+    const raw = rawSetCookies(response);
+    for (const write of viaApi) response.cookies.set(toCookie(write));
+    for (const header of raw) response.headers.append("set-cookie", header);
+  }
   for (const write of all.filter((w) => w.browserOnly)) response.headers.append("set-cookie", stringifySetCookie(toCookie(write)));
   response.headers.set("Cache-Control", "private, no-store");
   return response;
@@ -96,15 +125,29 @@ async function retireFlash(engine: SessionEngine, request: NextRequest, jar: Coo
  * refuses writes: a gate that lets through only sessions with a user fails closed, instead of
  * serving pages that trust it to anyone with a validly signed cookie.
  */
-async function storeDown<Data extends object>(engine: SessionEngine, request: NextRequest, error: SessionStoreError, handler: ProxyHandler<Data> | undefined) {
+async function storeDown<Data extends object>(
+  engine: SessionEngine,
+  request: NextRequest,
+  error: SessionStoreError,
+  handler: ProxyHandler<Data> | undefined,
+  inner: ProxyFunction | undefined,
+) {
   const result = handler ? await handler(request, engine.unavailable<Data>(error)) : undefined;
-  return result ? asNextResponse(result) : NextResponse.next();
+  return result ? asNextResponse(result) : passThrough(request, inner);
 }
 
 /** Builds `proxy(handler?)` over one engine. */
 export function proxyFactory<Data extends object = Record<string, unknown>>(engine: () => SessionEngine) {
   return function proxy(handler?: ProxyHandler<Data>): ProxyFunction {
-    return async function sessionProxy(request: NextRequest): Promise<Response> {
+    return withPart(handler, undefined);
+  };
+
+  /** The proxy of `handler`; `inner` answers what the handler lets through (combineProxies). */
+  function withPart(handler: ProxyHandler<Data> | undefined, inner: ProxyFunction | undefined): ProxyFunction {
+    const part: ProxyPart = { cookieName: () => engine().cookieName, withInner: (next) => withPart(handler, next) };
+    return Object.defineProperty(sessionProxy, PROXY_PART, { value: part });
+
+    async function sessionProxy(request: NextRequest): Promise<Response> {
       const writes = new Map<string, CookieWrite>();
       const jar = proxyJar(request, writes);
       let opened;
@@ -112,14 +155,14 @@ export function proxyFactory<Data extends object = Record<string, unknown>>(engi
         opened = await engine().open<Data>(jar, { writable: true, renew: !isPrefetch(request), headers: request.headers });
       } catch (error) {
         if (!(error instanceof SessionStoreError)) throw error;
-        return storeDown(engine(), request, error, handler);
+        return storeDown(engine(), request, error, handler, inner);
       }
       if (opened.stale) await opened.purge();
       if (isPageRequest(request)) await retireFlash(engine(), request, jar, writes);
       const result = handler ? await handler(request, opened.session) : undefined;
       // A plain pass-through: the cookie API already carries every change to the render, and
       // forwarding all request headers would cost more than the session work itself.
-      return applyWrites(result ? asNextResponse(result) : NextResponse.next(), writes);
-    };
-  };
+      return applyWrites(result ? asNextResponse(result) : await passThrough(request, inner), writes);
+    }
+  }
 }
