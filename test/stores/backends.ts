@@ -36,26 +36,27 @@ export function meter(watch: CommandWatch, rest?: UpstashRestServer) {
 
 /** A store factory on `redis` through the client `kind`, and how to close that client. */
 async function connect(kind: ClientKind, redis: TestRedis, rest: UpstashRestServer | undefined, timeoutMs?: number) {
-  const options = { prefix: redis.prefix, ...(timeoutMs && { timeoutMs }) };
+  /** Store options; `deadline` overrides the backend's `timeoutMs` for one store. */
+  const options = (deadline = timeoutMs) => ({ prefix: redis.prefix, ...(deadline && { timeoutMs: deadline }) });
   switch (kind) {
     case "ioredis": {
       const client = new IoRedis(redis.url);
       client.on("error", () => {}); // reconnects on its own; failures surface through the store
-      return { makeStore: () => redisStore({ client, ...options }), close: async () => client.disconnect() };
+      return { makeStore: (deadline?: number) => redisStore({ client, ...options(deadline) }), close: async () => client.disconnect() };
     }
     case "node-redis": {
       const client = createNodeRedis({ url: redis.url });
       client.on("error", () => {}); // reconnects on its own; failures surface through the store
       await client.connect();
-      return { makeStore: () => redisStore({ client, ...options }), close: async () => client.destroy() };
+      return { makeStore: (deadline?: number) => redisStore({ client, ...options(deadline) }), close: async () => client.destroy() };
     }
     case "@vercel/kv": {
       const client = createKvClient({ url: rest!.url, token: rest!.token, retry: false });
-      return { makeStore: () => kvStore({ client, ...options }), close: async () => {} };
+      return { makeStore: (deadline?: number) => kvStore({ client, ...options(deadline) }), close: async () => {} };
     }
     case "@upstash/redis": {
       const client = new UpstashRedis({ url: rest!.url, token: rest!.token, retry: false });
-      return { makeStore: () => kvStore({ client, ...options }), close: async () => {} };
+      return { makeStore: (deadline?: number) => kvStore({ client, ...options(deadline) }), close: async () => {} };
     }
   }
 }
@@ -64,7 +65,8 @@ async function connect(kind: ClientKind, redis: TestRedis, rest: UpstashRestServ
 export interface Backend extends ConformanceTarget {
   redis: TestRedis;
   rest: UpstashRestServer | undefined;
-  makeStore(): SessionStore;
+  /** A new store; `timeoutMs` gives it a deadline of its own (say a short one for a fault). */
+  makeStore(timeoutMs?: number): SessionStore;
   close(): Promise<void>;
 }
 

@@ -16,8 +16,9 @@ const record = (data: Record<string, unknown>) => {
   return { data, createdAt: now, lastSeenAt: now, expiresAt: now + 3_600_000 };
 };
 
-function initialised(backend: Backend): SessionStore {
-  const store = backend.makeStore();
+/** A store on `backend`; `timeoutMs` only for the store that meets the fault (setup keeps the default). */
+function initialised(backend: Backend, timeoutMs?: number): SessionStore {
+  const store = backend.makeStore(timeoutMs);
   store.init?.({ seal: async () => "", unseal: async () => ({ ok: false, reason: "invalid" }), userKey: "userId", migrateFromIronSession: false, report: () => {} });
   return store;
 }
@@ -51,18 +52,19 @@ async function expectStoreError(operation: () => Promise<unknown>, secrets: stri
 describe.each(["@vercel/kv", "@upstash/redis"] satisfies ClientKind[])("kvStore via %s when the REST endpoint fails", (kind) => {
   let backend: Backend;
   beforeAll(async () => {
-    backend = await startBackend(kind, { timeoutMs: TIMEOUT_MS });
+    backend = await startBackend(kind);
   });
   afterAll(() => backend.close());
 
   it.each(["500", "hang", "malformed-json"] satisfies UpstashFault[])("fault %s: every operation rejects with SessionStoreError", async (fault) => {
     const store = initialised(backend);
+    const failing = initialised(backend, TIMEOUT_MS);
     // Requests parked by "hang" run once it is cleared: each case has its own user and session.
     const user = `mallory-${fault}`;
     const key = await store.save(record({ userId: user, a: 1 }));
     backend.rest!.fault = fault;
     try {
-      for (const [, operation] of operations(store, key, user)) await expectStoreError(operation, [key, await hashSessionId(key), user]);
+      for (const [, operation] of operations(failing, key, user)) await expectStoreError(operation, [key, await hashSessionId(key), user]);
     } finally {
       backend.rest!.fault = "none";
     }
@@ -73,7 +75,7 @@ describe.each(["@vercel/kv", "@upstash/redis"] satisfies ClientKind[])("kvStore 
 describe.each(["ioredis", "node-redis", "@upstash/redis"] satisfies ClientKind[])("store via %s when Redis goes down", (kind) => {
   let backend: Backend;
   beforeAll(async () => {
-    backend = await startBackend(kind, { persistence: true, timeoutMs: TIMEOUT_MS });
+    backend = await startBackend(kind, { persistence: true });
   });
   afterAll(() => backend.close());
 
@@ -91,14 +93,15 @@ describe.each(["ioredis", "node-redis", "@upstash/redis"] satisfies ClientKind[]
 
   it("rejects with SessionStoreError while Redis is down; the session loads again once it is back", async () => {
     const store = initialised(backend);
+    const failing = initialised(backend, TIMEOUT_MS);
     const key = await store.save(record({ userId: "alice", a: 1 }));
     // TCP clients queue commands while reconnecting and may run them later (see redis.ts), so
     // the writes that fail during the outage go to another session.
     const other = await store.save(record({ userId: "mallory" }));
     await backend.redis.kill!();
     try {
-      await expectStoreError(() => store.load(key), [key, await hashSessionId(key)]);
-      for (const [, operation] of operations(store, other, "mallory")) await expectStoreError(operation, [other, await hashSessionId(other), "mallory"]);
+      await expectStoreError(() => failing.load(key), [key, await hashSessionId(key)]);
+      for (const [, operation] of operations(failing, other, "mallory")) await expectStoreError(operation, [other, await hashSessionId(other), "mallory"]);
     } finally {
       await backend.redis.start!();
     }
