@@ -18,7 +18,8 @@ export interface SessionEvent {
     | "unknown-session" // a server-side store has no such id (revoked, expired, never existed)
     | "store-error" // the store failed; the cookie was left untouched
     | "purged" // a dead session's cookie was removed
-    | "renewed"; // the proxy extended a session
+    | "renewed" // the proxy extended a session
+    | "cross-origin-refused"; // the proxy refused a cross-origin write carrying the cookie (reason: method)
   reason?: string;
   error?: unknown;
 }
@@ -98,6 +99,14 @@ export interface SessionOptions<Data extends object = Record<string, unknown>> {
    * personal data under GDPR when an IP is kept; tell your users, as for any access log.
    */
   devices?: boolean | { ip?: (headers: HeaderReader) => string | undefined; label?: (userAgent: string) => string };
+  /**
+   * Default true: the proxy answers 403, before your handler, to a POST/PUT/PATCH/DELETE that
+   * carries the session cookie and comes from another origin (CSRF on Route Handlers; Server
+   * Actions are checked by Next). `{ allowedOrigins: ["https://admin.example.com"] }` lets
+   * those origins through too; `false` turns the check off (only if you check Origin yourself).
+   * Costs nothing measurable: a few header reads, no store call.
+   */
+  originCheck?: boolean | { allowedOrigins: string[] };
 }
 
 /** Validated configuration with every default applied. Times in milliseconds. */
@@ -123,12 +132,14 @@ export interface SessionConfig {
   migrateFromIronSession: boolean;
   /** `undefined`: devices off. */
   devices: DeviceOptions | undefined;
+  /** `undefined`: no Origin check. */
+  originCheck: { allowedOrigins: ReadonlySet<string> } | undefined;
 }
 
 const DAY = 24 * 60 * 60;
 const OPTION_KEYS = new Set([
   "password", "store", "cookie", "lifecycle", "idleTimeout", "absoluteTimeout",
-  "renewal", "schema", "userKey", "onEvent", "migrateFromIronSession", "devices",
+  "renewal", "schema", "userKey", "onEvent", "migrateFromIronSession", "devices", "originCheck",
 ]);
 const COOKIE_KEYS = new Set(["name", "domain", "path", "secure", "sameSite", "httpOnly", "contentSecurity"]);
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -286,6 +297,24 @@ function resolveDevices(devices: SessionOptions["devices"]): DeviceOptions | und
   return { label: devices.label ?? deviceLabel, ip: devices.ip };
 }
 
+function resolveOriginCheck(check: SessionOptions["originCheck"]): SessionConfig["originCheck"] {
+  if (check === false) return undefined;
+  if (check === undefined || check === true) return { allowedOrigins: new Set() };
+  const hint = 'Use true, false, or { allowedOrigins: ["https://admin.example.com"] }.';
+  if (typeof check !== "object" || check === null || !Array.isArray(check.allowedOrigins)) fail(`\`originCheck\` must be a boolean or an object with an \`allowedOrigins\` array. ${hint}`);
+  rejectUnknownKeys(check, new Set(["allowedOrigins"]), "originCheck.");
+  for (const origin of check.allowedOrigins) {
+    let parsed: string | undefined;
+    try {
+      parsed = new URL(origin).origin;
+    } catch {}
+    if (typeof origin !== "string" || parsed !== origin) {
+      fail(`\`originCheck.allowedOrigins\` holds ${JSON.stringify(origin)}, which is not an origin: write scheme, host and port only, such as "https://admin.example.com" (no path, no trailing slash).`);
+    }
+  }
+  return { allowedOrigins: new Set(check.allowedOrigins) };
+}
+
 /** Validates options and applies defaults; throws `SessionConfigError` naming the fix. */
 export function resolveConfig(options: SessionOptions<never>): SessionConfig {
   if (!options || typeof options !== "object") fail("createSessions() needs an options object with at least `password`.");
@@ -312,5 +341,6 @@ export function resolveConfig(options: SessionOptions<never>): SessionConfig {
     onEvent: options.onEvent ?? (() => {}),
     migrateFromIronSession: migrate,
     devices: resolveDevices(options.devices),
+    originCheck: resolveOriginCheck(options.originCheck),
   };
 }

@@ -82,6 +82,16 @@ export class SessionEngine {
     return this.#config.cookieName;
   }
 
+  /** The resolved `originCheck` option (undefined: off). */
+  get originCheck(): SessionConfig["originCheck"] {
+    return this.#config.originCheck;
+  }
+
+  /** The request carries a session cookie (valid or not): what makes a cross-origin write dangerous. */
+  carriesSession(jar: CookieJar): boolean {
+    return readValue(jar, this.#config.cookieName).value !== undefined;
+  }
+
   report(event: SessionEvent): void {
     try {
       this.#config.onEvent(event);

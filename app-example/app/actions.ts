@@ -1,7 +1,7 @@
 "use server";
 // Server Actions: the places (with Route Handlers and the proxy) where a session can be written.
 import { redirect } from "next/navigation";
-import { getSession, sessions } from "../lib/session";
+import { FRESH_LOGIN_SECONDS, getSession, sessions } from "../lib/session";
 import { checkCredentials } from "../lib/users";
 
 export type LoginState = { error?: string };
@@ -11,7 +11,8 @@ export async function login(_state: LoginState, form: FormData): Promise<LoginSt
   const name = checkCredentials(username, String(form.get("password") ?? ""));
   if (!name) return { error: "Wrong username or password." };
   const session = await getSession();
-  await session.renew(); // a new id at login: an id planted before login is worthless
+  // A new id at login (an id planted before login is worthless), recording a fresh login.
+  await session.renew({ authenticated: true });
   session.set("userId", username);
   session.set("name", name);
   session.flash("notice", `Welcome back, ${name}!`);
@@ -42,18 +43,41 @@ export async function removeFromCart(form: FormData): Promise<void> {
   await session.save();
 }
 
+export type NameState = { error?: string; needsPassword?: boolean; saved?: boolean; name?: string };
+
+/**
+ * Changes the display name; the header (a Client Component, via useSession) follows without a
+ * reload. A sensitive change: it needs a login in the last five minutes, otherwise the password
+ * again (which counts as a fresh login from then on).
+ */
+export async function rename(_state: NameState, form: FormData): Promise<NameState> {
+  const session = await getSession();
+  const userId = session.get("userId");
+  if (!userId) return { error: "Log in first." };
+  const name = String(form.get("name") ?? "").trim().slice(0, 60);
+  if (!name) return { error: "Enter a name." };
+  if (!session.isFresh(FRESH_LOGIN_SECONDS)) {
+    const password = form.get("password");
+    if (password === null) return { needsPassword: true, name };
+    if (!checkCredentials(userId, String(password))) return { needsPassword: true, name, error: "Wrong password." };
+    await session.renew({ authenticated: true });
+  }
+  session.set("name", name);
+  await session.save();
+  return { saved: true, name };
+}
+
+/** "Log out this device" on another device's row: ends that one session of this user. */
+export async function logoutDevice(form: FormData): Promise<void> {
+  const session = await getSession();
+  const userId = session.get("userId");
+  if (userId) await sessions.revokeSession(userId, String(form.get("handle") ?? ""));
+  redirect("/devices");
+}
+
 export async function logoutOtherDevices(): Promise<void> {
   const session = await getSession();
   const userId = session.get("userId");
   if (userId && session.id) await sessions.revokeSessions(userId, { except: session.id });
   redirect("/devices");
-}
-
-/** Changes the display name; the header (a Client Component, via useSession) follows without a reload. */
-export async function rename(form: FormData): Promise<void> {
-  const name = String(form.get("name") ?? "").trim();
-  const session = await getSession();
-  if (!name || !session.get("userId")) return;
-  session.set("name", name);
-  await session.save();
 }

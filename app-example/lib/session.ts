@@ -2,7 +2,7 @@
 import { createSessions } from "next-session-kit";
 import { cookieStore } from "next-session-kit/stores/cookie";
 import { password } from "./password";
-import { pickStore } from "./store";
+import { pickStore, serverSideStore } from "./store";
 
 /** What this app keeps in a session. */
 export type SessionData = {
@@ -25,6 +25,11 @@ export const sessions = createSessions<SessionData>({
   absoluteTimeout: seconds("SESSION_ABSOLUTE_TIMEOUT"),
   renewal: { policy: "on-every-request", updateAge: seconds("SESSION_UPDATE_AGE") },
   cookie: { name: process.env.SESSION_COOKIE_NAME },
+  // The /devices page shows each session's browser, and the IP the (trusted) reverse proxy in
+  // front of the app reports: here the first X-Forwarded-For entry, which `next start` sets.
+  devices: serverSideStore && { ip: (headers) => headers.get("x-forwarded-for")?.split(",")[0]?.trim() },
+  // Route Handlers refuse cross-origin writes; tests allow an extra origin through the environment.
+  originCheck: process.env.SESSION_ALLOWED_ORIGINS ? { allowedOrigins: process.env.SESSION_ALLOWED_ORIGINS.split(",") } : true,
   // Logged whole, as an app's logger would (errors with their causes): tests check the server
   // log names no session id, digest, user or data value.
   onEvent: (event) => {
@@ -33,3 +38,6 @@ export const sessions = createSessions<SessionData>({
 });
 
 export const { getSession, proxy } = sessions;
+
+/** Changing the display name needs a login (or a password prompt) within this many seconds. */
+export const FRESH_LOGIN_SECONDS = 5 * 60;

@@ -15,6 +15,7 @@ import { cookieObject, type CookieAttributes, type CookieJar } from "../cookie-j
 import type { SessionEngine } from "../engine.js";
 import { SessionStoreError } from "../errors.js";
 import type { Session } from "../session.js";
+import { isCrossOriginWrite } from "./origin-check.js";
 
 /** App logic run after renewal; return a response (redirect, rewrite, JSON) or nothing. */
 export type ProxyHandler<Data extends object = Record<string, unknown>> = (
@@ -150,6 +151,14 @@ export function proxyFactory<Data extends object = Record<string, unknown>>(engi
     async function sessionProxy(request: NextRequest): Promise<Response> {
       const writes = new Map<string, CookieWrite>();
       const jar = proxyJar(request, writes);
+      const originCheck = engine().originCheck;
+      if (originCheck && engine().carriesSession(jar) && isCrossOriginWrite(request, originCheck.allowedOrigins)) {
+        engine().report({ type: "cross-origin-refused", reason: request.method });
+        return new NextResponse("Cross-origin request refused: this request carries a session cookie but comes from another origin.", {
+          status: 403,
+          headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "private, no-store" },
+        });
+      }
       let opened;
       try {
         opened = await engine().open<Data>(jar, { writable: true, renew: !isPrefetch(request), headers: request.headers });

@@ -278,7 +278,7 @@ export function describeBrowserFlows(storeName: string, env: () => Record<string
           const main = await page.locator("main").innerText();
           expect(main).toMatch(/cookie store keeps sessions only in browsers, so it cannot list or revoke them/);
           expect(await page.getByTestId("device").count()).toBe(0);
-          expect(await page.getByRole("button", { name: "Log out other devices" }).count()).toBe(0);
+          expect(await page.getByRole("button", { name: "Log out all other devices" }).count()).toBe(0);
           expect(user.errors).toEqual([]);
         });
       }
@@ -435,7 +435,7 @@ async function addToCart(page: Page, item: string): Promise<void> {
 
 async function logOutOtherDevices(page: Page): Promise<void> {
   await waitForHydration(page);
-  await page.getByRole("button", { name: "Log out other devices" }).click();
+  await page.getByRole("button", { name: "Log out all other devices" }).click();
 }
 
 async function text(page: Page, testId: string): Promise<string | null> {

@@ -74,7 +74,7 @@ describe("on the KV store", () => {
     await login(laptop);
     await login(phone);
     expect((await phone.get("/api/me")).status).toBe(200);
-    await laptop.submit("/devices", {}, "Log out other devices");
+    await laptop.submit("/devices", {}, "Log out all other devices");
     const next = await phone.request("/api/me");
     expect(next.status).toBe(401);
     expect(next.setCookies.find((c) => c.name === "session")?.maxAge).toBe(0);

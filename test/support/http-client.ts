@@ -19,13 +19,17 @@ const decode = (text: string) =>
 export class HttpClient {
   readonly cookies = new Map<string, string>();
   readonly base: string;
-  constructor(base: string) {
+  /** Headers of every request (e.g. a browser's User-Agent), unless a request sets its own. */
+  readonly defaults: Headers;
+  constructor(base: string, defaults: HeadersInit = {}) {
     this.base = base;
+    this.defaults = new Headers(defaults);
   }
 
   /** One request, no redirect following; the jar is updated from the response. */
   async request(path: string, init: RequestInit = {}): Promise<Exchange> {
     const headers = new Headers(init.headers);
+    for (const [name, value] of this.defaults) if (!headers.has(name)) headers.set(name, value);
     if (this.cookies.size && !headers.has("cookie")) headers.set("cookie", this.cookieHeader());
     const response = await fetch(new URL(path, this.base), { ...init, headers, redirect: "manual" });
     const setCookies = response.headers.getSetCookie().map((line) => parseSetCookie(line));

@@ -1,5 +1,6 @@
 import { getSession } from "../../lib/session";
-import { logout, rename } from "../actions";
+import { logout } from "../actions";
+import { NameForm } from "./name-form";
 
 const time = (ms: number) => new Date(ms).toISOString();
 
@@ -24,13 +25,10 @@ export default async function Dashboard() {
         <dt>Expires (ms)</dt>
         <dd data-testid="expires-ms">{session.expiresAt}</dd>
       </dl>
+      <NameForm name={session.get("name") ?? ""} />
       <p>
         <a href="/dashboard/guide">Members&apos; guide</a>
       </p>
-      <form action={rename}>
-        <input name="name" placeholder="Display name" aria-label="Display name" required />
-        <button type="submit">Rename</button>
-      </form>
       <form action={logout}>
         <button type="submit">Log out</button>
       </form>

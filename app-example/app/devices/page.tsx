@@ -1,6 +1,6 @@
 import { getSession, sessions } from "../../lib/session";
 import { serverSideStore } from "../../lib/store";
-import { logoutOtherDevices } from "../actions";
+import { logout, logoutDevice, logoutOtherDevices } from "../actions";
 
 const time = (ms: number) => new Date(ms).toISOString();
 
@@ -18,19 +18,28 @@ export default async function Devices() {
     );
   }
   const list = await sessions.listSessions(session.get("userId")!, { current: session.id });
+  // This device first, then the most recently seen.
+  list.sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt - a.lastSeenAt);
   return (
     <>
       <h1>Devices</h1>
       <ul>
         {list.map((device) => (
           <li key={device.handle} data-testid="device">
-            Signed in {time(device.createdAt)}, last seen {time(device.lastSeenAt)}
+            <strong data-testid="device-label">{device.device?.label ?? "Unknown device"}</strong>
             {device.current && " (this device)"}
+            {device.device?.ip && <span data-testid="device-ip"> from {device.device.ip}</span>}
+            <br />
+            Signed in {time(device.createdAt)}, last seen {time(device.lastSeenAt)}{" "}
+            <form action={device.current ? logout : logoutDevice} className="inline">
+              <input type="hidden" name="handle" value={device.handle} />
+              <button type="submit">Log out this device</button>
+            </form>
           </li>
         ))}
       </ul>
       <form action={logoutOtherDevices}>
-        <button type="submit">Log out other devices</button>
+        <button type="submit">Log out all other devices</button>
       </form>
     </>
   );
