@@ -137,6 +137,20 @@ async function storeDown<Data extends object>(
   return result ? asNextResponse(result) : passThrough(request, inner);
 }
 
+/**
+ * The 403 for an unsafe cross-origin request carrying the session cookie (see origin-check.ts),
+ * sent before anything else runs: no store call, no handler, no cookie change.
+ */
+function refuseCrossOrigin(engine: SessionEngine, request: NextRequest, jar: CookieJar): Response | undefined {
+  const policy = engine.originCheck;
+  if (!policy || !engine.carriesSession(jar) || !isCrossOriginWrite(request, policy.allowedOrigins)) return undefined;
+  engine.report({ type: "cross-origin-refused", reason: request.method });
+  return new NextResponse("Cross-origin request refused: this request carries a session cookie but comes from another origin.", {
+    status: 403,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "private, no-store" },
+  });
+}
+
 /** Builds `proxy(handler?)` over one engine. */
 export function proxyFactory<Data extends object = Record<string, unknown>>(engine: () => SessionEngine) {
   return function proxy(handler?: ProxyHandler<Data>): ProxyFunction {
@@ -151,14 +165,8 @@ export function proxyFactory<Data extends object = Record<string, unknown>>(engi
     async function sessionProxy(request: NextRequest): Promise<Response> {
       const writes = new Map<string, CookieWrite>();
       const jar = proxyJar(request, writes);
-      const originCheck = engine().originCheck;
-      if (originCheck && engine().carriesSession(jar) && isCrossOriginWrite(request, originCheck.allowedOrigins)) {
-        engine().report({ type: "cross-origin-refused", reason: request.method });
-        return new NextResponse("Cross-origin request refused: this request carries a session cookie but comes from another origin.", {
-          status: 403,
-          headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "private, no-store" },
-        });
-      }
+      const refused = refuseCrossOrigin(engine(), request, jar);
+      if (refused) return refused;
       let opened;
       try {
         opened = await engine().open<Data>(jar, { writable: true, renew: !isPrefetch(request), headers: request.headers });

@@ -6,7 +6,7 @@ import { rename, type NameState } from "../actions";
 export function NameForm({ name }: { name: string }) {
   const [state, action, pending] = useActionState<NameState, FormData>(rename, {});
   return (
-    <form action={action} aria-label="Display name">
+    <form action={action}>
       {state.error && (
         <p className="error" role="alert">
           {state.error}
