@@ -76,7 +76,7 @@ async function sessionHashOf(userId: string): Promise<string> {
 async function changeName(page: Page, name: string): Promise<void> {
   await hydrated(page);
   await page.getByLabel("Display name").fill(name);
-  await page.getByRole("button", { name: "Change name" }).click();
+  await page.getByRole("button", { name: "Rename" }).click();
 }
 
 describe("app-example in Chromium: session guards (Redis store)", () => {
@@ -101,12 +101,12 @@ describe("app-example in Chromium: session guards (Redis store)", () => {
     await page.getByTestId("reauth").waitFor();
     expect(await page.getByTestId("user").textContent()).toBe("Alan M. Turing");
     await page.getByLabel("Password").fill("not-his-password");
-    await page.getByRole("button", { name: "Change name" }).click();
+    await page.getByRole("button", { name: "Rename" }).click();
     await expect.poll(() => page.locator("main").getByRole("alert").textContent(), WAIT).toBe("Wrong password.");
     expect(await page.getByTestId("user").textContent()).toBe("Alan M. Turing");
 
     await page.getByLabel("Password").fill("turing");
-    await page.getByRole("button", { name: "Change name" }).click();
+    await page.getByRole("button", { name: "Rename" }).click();
     await page.getByTestId("name-saved").waitFor();
     await expect.poll(() => page.getByTestId("user").textContent(), WAIT).toBe("A. M. Turing");
     // The password counted as a fresh login: recorded in the (renewed) session's record.
