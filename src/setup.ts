@@ -12,6 +12,7 @@ import { SessionEngine } from "./engine.js";
 import { SessionConfigError } from "./errors.js";
 import { cookieStore } from "./stores/cookie.js";
 import type { SessionStore, StoreContext, StoreEvent } from "./stores/types.js";
+import { tracedStore } from "./telemetry.js";
 
 function storeContext(config: SessionConfig, codec: IronCodec, engine: () => SessionEngine): StoreContext {
   const report = (event: StoreEvent) =>
@@ -31,7 +32,7 @@ function sealCodec(passwords: PasswordMap): IronCodec {
 /** Validates `options` (throwing `SessionConfigError`) and returns the app's engine. */
 export function buildEngine(options: SessionOptions<never>): SessionEngine {
   const config = resolveConfig(options);
-  const store: SessionStore = options.store ?? cookieStore();
+  const store: SessionStore = tracedStore(options.store ?? cookieStore());
   if (config.devices && !store.serverSide) {
     throw new SessionConfigError("next-session-kit: `devices` needs a server-side store (kvStore(), redisStore() or memoryStore()): the cookie store cannot list sessions. Remove `devices` or change `store`.");
   }

@@ -15,6 +15,7 @@ import { cookieObject, type CookieAttributes, type CookieJar } from "../cookie-j
 import type { SessionEngine } from "../engine.js";
 import { SessionStoreError } from "../errors.js";
 import type { Session } from "../session.js";
+import { traced, type Outcome } from "../telemetry.js";
 import { isCrossOriginWrite } from "./origin-check.js";
 
 /** App logic run after renewal; return a response (redirect, rewrite, JSON) or nothing. */
@@ -162,18 +163,29 @@ export function proxyFactory<Data extends object = Record<string, unknown>>(engi
     const part: ProxyPart = { cookieName: () => engine().cookieName, withInner: (next) => withPart(handler, next) };
     return Object.defineProperty(sessionProxy, PROXY_PART, { value: part });
 
+    /** One span per run (when @opentelemetry/api is installed): store kind, outcome, duration. */
     async function sessionProxy(request: NextRequest): Promise<Response> {
+      const trace = { outcome: "new" as Outcome };
+      return traced("next-session-kit.proxy", engine().store.kind ?? "custom", () => run(request, trace), () => trace.outcome, (error) => error instanceof SessionStoreError);
+    }
+
+    async function run(request: NextRequest, trace: { outcome: Outcome }): Promise<Response> {
       const writes = new Map<string, CookieWrite>();
       const jar = proxyJar(request, writes);
       const refused = refuseCrossOrigin(engine(), request, jar);
-      if (refused) return refused;
+      if (refused) {
+        trace.outcome = "refused";
+        return refused;
+      }
       let opened;
       try {
         opened = await engine().open<Data>(jar, { writable: true, renew: !isPrefetch(request), headers: request.headers });
       } catch (error) {
         if (!(error instanceof SessionStoreError)) throw error;
+        trace.outcome = "store-error";
         return storeDown(engine(), request, error, handler, inner);
       }
+      trace.outcome = opened.stale ? "purged" : opened.renewed ? "renewed" : opened.session.isNew ? "new" : "hit";
       if (opened.stale) await opened.purge();
       if (isPageRequest(request)) await retireFlash(engine(), request, jar, writes);
       const result = handler ? await handler(request, opened.session) : undefined;

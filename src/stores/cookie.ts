@@ -71,6 +71,7 @@ export function cookieStore(): SessionStore {
   };
   return {
     serverSide: false,
+    kind: "cookie",
     init(given) {
       context = given;
     },

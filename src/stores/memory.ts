@@ -43,6 +43,7 @@ export function memoryStore(): SessionStore {
 
   return {
     serverSide: true,
+    kind: "memory",
     init(context: StoreContext) {
       userKey = context.userKey;
     },

@@ -116,6 +116,8 @@ export interface SessionStore {
    * can be revoked, listed and renewed to a new id. `false` for the cookie store.
    */
   readonly serverSide: boolean;
+  /** A short name for traces (`"redis"`, `"kv"`…): the `next_session_kit.store.kind` span attribute. Default `"custom"`. */
+  readonly kind?: string;
   /** Called once by `createSessions` before any other method. */
   init?(context: StoreContext): void;
   /**

@@ -96,3 +96,31 @@ it("the quick start's split builds: a Client Component imports types and default
   // The same app as the tests above; a real `next build` (throws with Next's output on failure).
   await ensureBuilt(await packedApp("quickstart", files));
 }, 600_000);
+
+it("without @opentelemetry/api installed, the packed package never loads it: one lazy, failed resolution at the first proxy run, and requests work", async () => {
+  const dir = await packedApp("quickstart", quickStartFiles(readFileSync(join(ROOT, "README.md"), "utf8"), "Quick start (Next 16)"));
+  // Node's module hooks see every import and require the process resolves, the library's lazy one included.
+  const script = `
+    import { registerHooks } from "node:module";
+    const attempts = [];
+    registerHooks({ resolve(specifier, context, next) { if (specifier.startsWith("@opentelemetry/")) attempts.push(specifier); return next(specifier, context); } });
+    try { import.meta.resolve("@opentelemetry/api"); throw new Error("@opentelemetry/api is installed in the fixture"); } catch (error) { if (error.code !== "ERR_MODULE_NOT_FOUND") throw error; }
+    attempts.length = 0;
+    const { createSessions } = await import("next-session-kit");
+    const { memoryStore } = await import("next-session-kit/stores/memory");
+    const { NextRequest } = await import("next/server.js");
+    const { proxy } = createSessions({ password: process.env.SESSION_PASSWORD, store: memoryStore() });
+    const before = attempts.length;
+    const login = await proxy(async (_request, session) => void (await session.set("userId", "ada").save()))(new NextRequest("https://app.example.com/"));
+    const cookie = login.headers.getSetCookie()[0].split(";")[0];
+    let seen;
+    await proxy((_request, session) => void (seen = session.get("userId")))(new NextRequest("https://app.example.com/", { headers: { cookie } }));
+    console.log(JSON.stringify({ before, attempts, seen }));`;
+  const result = spawnSync(process.execPath, ["--conditions=react-server", "--input-type=module", "-e", script], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, SESSION_PASSWORD: "A-fresh-password-with-variety-0123456789" },
+  });
+  expect(result.stderr).toBe("");
+  expect(JSON.parse(result.stdout)).toEqual({ before: 0, attempts: ["@opentelemetry/api"], seen: "ada" });
+}, 600_000);

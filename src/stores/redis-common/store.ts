@@ -82,6 +82,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
 
   return {
     serverSide: true,
+    kind: name.replace(/Store$/, ""), // "kv", "redis"
     init(given) {
       context = given;
     },
