@@ -7,8 +7,9 @@ const PRIVATE = ["/dashboard", "/devices"];
 export default proxy((request, session) => {
   const { pathname, search } = request.nextUrl;
   if (!PRIVATE.some((path) => pathname === path || pathname.startsWith(`${path}/`))) return;
-  // The store is down: the visitor may well be signed in, so say "try again" rather than
-  // sending them to the login page (and never serve the page: it trusts this gate).
+  // The store is down, or a newer deployment sealed the cookie: the visitor may well be signed
+  // in, so say "try again" rather than sending them to the login page (and never serve the
+  // page: it trusts this gate).
   if (session.unavailable) {
     return new NextResponse("Sessions are unavailable for a moment; please try again.", { status: 503, headers: { "Retry-After": "5" } });
   }

@@ -6,6 +6,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { SessionConfigError } from "./errors.js";
 import type { PasswordMap } from "./codec/iron.js";
+import { highestId } from "./codec/rotation.js";
 import { deviceLabel, type DeviceOptions, type HeaderReader } from "./device.js";
 import type { SessionStore } from "./stores/types.js";
 
@@ -17,6 +18,7 @@ export interface SessionEvent {
     | "invalid-data" // stored data failed `schema`
     | "unknown-session" // a server-side store has no such id (revoked, expired, never existed)
     | "store-error" // the store failed; the cookie was left untouched
+    | "newer-password" // sealed under a password id above every configured one (a newer deployment): left alone
     | "purged" // a dead session's cookie was removed
     | "renewed" // the proxy extended a session
     | "cross-origin-refused"; // the proxy refused a cross-origin write carrying the cookie (reason: method)
@@ -64,6 +66,13 @@ export type RenewalOptions =
 export interface SessionOptions<Data extends object = Record<string, unknown>> {
   /** >= 32 characters, or a map `{ 2: "new…", 1: "old…" }` to rotate (newest id seals). */
   password: string | Readonly<Record<number | string, string>>;
+  /**
+   * The password id that seals cookies and signs ids; default the highest. Two-phase rotation:
+   * deploy `{ 2: new, 1: old }` with `sealWith: 1` first (every instance then opens both while
+   * still sealing with 1), then drop `sealWith`: no request of a rolling deploy reads as
+   * logged out.
+   */
+  sealWith?: number;
   /** Default `cookieStore()`. */
   store?: SessionStore;
   cookie?: CookieOptions;
@@ -112,6 +121,8 @@ export interface SessionOptions<Data extends object = Record<string, unknown>> {
 /** Validated configuration with every default applied. Times in milliseconds. */
 export interface SessionConfig {
   passwords: PasswordMap;
+  /** The id of `passwords` that seals and signs. */
+  sealWith: string;
   cookieName: string;
   cookie: {
     domain: string | undefined;
@@ -139,7 +150,7 @@ export interface SessionConfig {
 const DAY = 24 * 60 * 60;
 const OPTION_KEYS = new Set([
   "password", "store", "cookie", "lifecycle", "idleTimeout", "absoluteTimeout",
-  "renewal", "schema", "userKey", "onEvent", "migrateFromIronSession", "devices", "originCheck",
+  "renewal", "schema", "userKey", "onEvent", "migrateFromIronSession", "devices", "originCheck", "sealWith",
 ]);
 const COOKIE_KEYS = new Set(["name", "domain", "path", "secure", "sameSite", "httpOnly", "contentSecurity"]);
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -212,9 +223,22 @@ export function resolvePasswords(password: unknown): PasswordMap {
     if (!/^[1-9][0-9]{0,8}$/.test(id)) {
       fail(`password map ids must be positive integers (got "${id}"): the highest id seals new cookies, e.g. { 2: "new…", 1: "old…" }.`);
     }
+    // `{ 2: process.env.NEW, 1: process.env.OLD }` while `next build` runs: merely missing.
+    if (secret === undefined || secret === "") {
+      fail(`password ${id} is missing: set the environment variable it is read from to a random string of at least 32 characters (\`npx next-session-kit secret\` prints one).`, true);
+    }
     map[id] = checkSecret(secret, `password ${id}`);
   }
   return map;
+}
+
+/** The id that seals: `sealWith` when given (it must be in the map), else the highest. */
+function resolveSealWith(sealWith: unknown, passwords: PasswordMap): string {
+  if (sealWith === undefined) return highestId(passwords);
+  if (typeof sealWith !== "number" || !Object.hasOwn(passwords, String(sealWith))) {
+    fail(`\`sealWith\` must be one of the password ids (${Object.keys(passwords).join(", ")}); got ${String(sealWith)}. It names the password that seals: e.g. { password: { 2: new, 1: old }, sealWith: 1 } while the new password is being rolled out.`);
+  }
+  return String(sealWith);
 }
 
 function checkSeconds(value: unknown, name: string, fallback: number): number {
@@ -329,8 +353,10 @@ export function resolveConfig(options: SessionOptions<never>): SessionConfig {
   if (options.onEvent !== undefined && typeof options.onEvent !== "function") fail("`onEvent` must be a function.");
   const migrate = options.migrateFromIronSession ?? false;
   if (typeof migrate !== "boolean") fail("`migrateFromIronSession` must be true or false.");
+  const passwords = resolvePasswords(options.password);
   return {
-    passwords: resolvePasswords(options.password),
+    passwords,
+    sealWith: resolveSealWith(options.sealWith, passwords),
     ...resolveCookie(options.cookie),
     lifecycle,
     idleMs: idle * 1000,

@@ -4,6 +4,7 @@
  * `getSession()` and the proxy are thin adapters that hand it a `CookieJar`.
  */
 import { readValue, writeValue } from "./codec/chunks.js";
+import { newerPasswordId } from "./codec/rotation.js";
 import type { IronCodec } from "./codec/iron.js";
 import type { Signer } from "./codec/signer.js";
 import { flashCookieName, readFlash, writeFlash, type FlashMode } from "./flash.js";
@@ -104,6 +105,8 @@ export class SessionEngine {
   async open<Data extends object = Record<string, unknown>>(jar: CookieJar, options: OpenOptions): Promise<Opened<Data>> {
     const now = Date.now();
     const { value, names } = readValue(jar, this.#config.cookieName);
+    const newer = value === undefined ? undefined : newerPasswordId(value, this.#config.passwords);
+    if (newer !== undefined) return this.#fromNewerDeployment<Data>(newer);
     let loaded = value ? await this.#load(value, options.renew ? this.#touchRequest(now) : undefined) : undefined;
     const stale = value !== undefined && loaded === undefined;
     let renewed = false;
@@ -142,6 +145,20 @@ export class SessionEngine {
       write: () => Promise.reject(error),
     };
     return new Session<Data>(this.#fresh(Date.now()), undefined, true, host);
+  }
+
+  /**
+   * A cookie under a password id above every one configured here was sealed by a newer
+   * deployment (a rolling rotation): purging it would log its user out everywhere, and writing
+   * would replace it. So it is left alone and the request reads as an unavailable session.
+   */
+  #fromNewerDeployment<Data extends object>(id: string): Opened<Data> {
+    this.report({ type: "newer-password" });
+    const error = new SessionStoreError(
+      `next-session-kit: the session cookie is sealed with password ${id}, newer than any this instance knows (a new password is being deployed); it is left alone. ` +
+        "Roll out a new password in two phases so no request sees this: first deploy it accepted-only (`sealWith` naming the current id), then let it seal.",
+    );
+    return { session: this.unavailable<Data>(error), stale: false, renewed: false, purge: async () => {} };
   }
 
   #touchRequest(now: number): TouchRequest | undefined {

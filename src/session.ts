@@ -29,8 +29,9 @@ export interface SessionHost {
   /** Throws `SessionValidationError` when `data` fails the app's schema under `key`. */
   validate(data: Record<string, unknown>, key: string): void;
   /**
-   * Why this request's session cannot be read here (the store failed): the session reads as
-   * empty and every write throws, because writing would replace the user's real session.
+   * Why this request's session cannot be read here (the store failed, or a newer deployment
+   * sealed it): the session reads as empty and every write throws, because writing would
+   * replace the user's real session.
    */
   readonly unavailable?: SessionStoreError;
 }
@@ -178,9 +179,10 @@ export class Session<Data extends object = Record<string, unknown>> {
   }
 
   /**
-   * True when the request carries a session that could not be read (the store is failing): it
-   * reads as empty and `isNew`, and `save`/`renew`/`destroy` throw `SessionStoreError`. A proxy
-   * gate that checks `get("userId")` therefore fails closed; answer 503 here to say why.
+   * True when the request carries a session that could not be read here (the store is failing,
+   * or a newer deployment sealed it with a password this instance does not know yet): it reads
+   * as empty and `isNew`, and `save`/`renew`/`destroy` throw `SessionStoreError`. A proxy gate
+   * that checks `get("userId")` therefore fails closed; answer 503 here to say why.
    */
   get unavailable(): boolean {
     return this.#host.unavailable !== undefined;
@@ -237,7 +239,9 @@ export class Session<Data extends object = Record<string, unknown>> {
     if (!this.#host.writable) throw new SessionReadOnlyError(what);
     const unavailable = this.#host.unavailable;
     if (unavailable) {
-      throw new SessionStoreError(`next-session-kit: session.${what}() cannot run: this request's session could not be read (the cause says why), and writing would replace it. Nothing was written; retry once the store answers.`, { cause: unavailable });
+      // Writing would replace the session this request could not read.
+      const why = unavailable.message.replace(/^next-session-kit: /, "");
+      throw new SessionStoreError(`next-session-kit: session.${what}() wrote nothing, since this request's session could not be read: ${why}`, { cause: unavailable });
     }
   }
 

@@ -25,8 +25,8 @@ function storeContext(config: SessionConfig, codec: IronCodec, engine: () => Ses
  * one seal), elsewhere through iron-session; either way behind a cache of verified seals, since
  * the same cookie arrives on every request until it changes.
  */
-function sealCodec(passwords: PasswordMap): IronCodec {
-  return cachedUnseal(ironCodecNode(passwords) ?? ironCodec(passwords));
+function sealCodec(passwords: PasswordMap, sealWith: string): IronCodec {
+  return cachedUnseal(ironCodecNode(passwords, sealWith) ?? ironCodec(passwords, sealWith));
 }
 
 /** Validates `options` (throwing `SessionConfigError`) and returns the app's engine. */
@@ -36,10 +36,10 @@ export function buildEngine(options: SessionOptions<never>): SessionEngine {
   if (config.devices && !store.serverSide) {
     throw new SessionConfigError("next-session-kit: `devices` needs a server-side store (kvStore(), redisStore() or memoryStore()): the cookie store cannot list sessions. Remove `devices` or change `store`.");
   }
-  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords) : sealCodec(config.passwords);
+  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords, config.sealWith) : sealCodec(config.passwords, config.sealWith);
   let engine: SessionEngine | undefined;
   store.init?.(storeContext(config, codec, () => engine!));
-  engine = new SessionEngine(config, store, signer(config.passwords, "session-id"), codec);
+  engine = new SessionEngine(config, store, signer(config.passwords, "session-id", config.sealWith), codec);
   return engine;
 }
 

@@ -19,6 +19,8 @@ const seconds = (name: string): number | undefined => (process.env[name] ? Numbe
 
 export const sessions = createSessions<SessionData>({
   password: password(),
+  // Two-phase rotation (README): SESSION_SEAL_WITH names the password id that seals.
+  sealWith: seconds("SESSION_SEAL_WITH"),
   store: (await pickStore()) ?? cookieStore(),
   // Tests shorten these; the defaults are 7 days idle, 30 days absolute, renewal once an hour.
   idleTimeout: seconds("SESSION_IDLE_TIMEOUT"),

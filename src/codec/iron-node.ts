@@ -13,6 +13,7 @@ import type { KeyObject } from "node:crypto";
 import { nodeCrypto, type NodeCrypto } from "./node-crypto.js";
 import type { UnsealResult } from "../stores/types.js";
 import type { IronCodec, PasswordMap } from "./iron.js";
+import { highestId } from "./rotation.js";
 import { sealExpiration, sealFields } from "./iron-format.js";
 
 const PREFIX = "Fe26.2";
@@ -45,13 +46,13 @@ interface Sealer {
  * directions: the same password rules, expiry rounding, error reasons and edge cases.
  * Undefined where `node:crypto` is unavailable (Edge): use the Web Crypto `ironCodec` there.
  */
-export function ironCodecNode(passwords: PasswordMap): IronCodec | undefined {
+export function ironCodecNode(passwords: PasswordMap, sealingId = highestId(passwords)): IronCodec | undefined {
   const loaded = nodeCrypto();
   if (!loaded) return undefined;
   node = loaded;
   randomness ??= Buffer.alloc(2 * SALT_BYTES + IV_BYTES);
   const secrets = usableSecrets(passwords);
-  const sealer = newestSealer(passwords, secrets);
+  const sealer = sealerOf(passwords, secrets, sealingId);
   return {
     seal(value, expiresAt) {
       try {
@@ -80,9 +81,8 @@ function usableSecrets(passwords: PasswordMap): Map<string, Buffer> {
   return secrets;
 }
 
-/** The highest numeric id seals, as in iron-session's `sealData`; a string says why none can. */
-function newestSealer(passwords: PasswordMap, secrets: Map<string, Buffer>): Sealer | string {
-  const id = String(Math.max(...Object.keys(passwords).map(Number)));
+/** Id `id` seals (by default the highest, as in iron-session's `sealData`); a string says why it cannot. */
+function sealerOf(passwords: PasswordMap, secrets: Map<string, Buffer>, id: string): Sealer | string {
   if (passwords[id] === undefined) {
     return "next-session-kit: the password map has no usable entry: key it by numbers, e.g. { 1: process.env.SESSION_PASSWORD }.";
   }

@@ -5,8 +5,9 @@
  */
 import { sealData, unsealData } from "iron-session";
 import type { UnsealResult } from "../stores/types.js";
+import { highestId } from "./rotation.js";
 
-/** Password id -> secret, as iron-session's password map; the highest id seals. */
+/** Password id -> secret, as iron-session's password map; the highest id seals unless told otherwise. */
 export type PasswordMap = Readonly<Record<string, string>>;
 
 /** Seals and opens Iron seals under one password set. */
@@ -17,11 +18,14 @@ export interface IronCodec {
   unseal(seal: string): Promise<UnsealResult>;
 }
 
-export function ironCodec(passwords: PasswordMap): IronCodec {
+/** Opens under every password of the map; seals with `sealingId` (default: the highest id). */
+export function ironCodec(passwords: PasswordMap, sealingId = highestId(passwords)): IronCodec {
+  // iron-session seals with the highest id of the map it is given: give it only that one.
+  const sealing = { [sealingId]: passwords[sealingId]! };
   return {
     async seal(value, expiresAt) {
       const ttl = Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000));
-      return sealData(value as Record<string, unknown>, { password: passwords, ttl });
+      return sealData(value as Record<string, unknown>, { password: sealing, ttl });
     },
     async unseal(seal) {
       let reason: UnsealResult | undefined;

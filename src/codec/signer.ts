@@ -7,6 +7,7 @@
 import type { PasswordMap } from "./iron.js";
 import { base64urlToBytes, bytesToBase64url } from "./base64url.js";
 import { hmacSha256, sameBytes } from "./digest.js";
+import { highestId } from "./rotation.js";
 
 export interface Signer {
   /** `payload` must be base64url (no dots). */
@@ -28,7 +29,8 @@ function deriveKey(secret: string, purpose: SignPurpose): Promise<Uint8Array<Arr
   return hmacSha256(encoder.encode(secret), `next-session-kit/${purpose}/v1`);
 }
 
-export function signer(passwords: PasswordMap, purpose: SignPurpose): Signer {
+/** Verifies under every password of the map; signs with `sealingId` (default: the highest id). */
+export function signer(passwords: PasswordMap, purpose: SignPurpose, sealingId = highestId(passwords)): Signer {
   const keys = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
   const keyFor = (id: string): Promise<Uint8Array<ArrayBuffer>> | undefined => {
     // Own entries only: an inherited `constructor` or `__proto__` stringifies to a public secret.
@@ -38,7 +40,7 @@ export function signer(passwords: PasswordMap, purpose: SignPurpose): Signer {
     if (!key) keys.set(id, (key = deriveKey(secret, purpose)));
     return key;
   };
-  const newest = String(Math.max(...Object.keys(passwords).map(Number)));
+  const newest = sealingId;
   return {
     async sign(payload) {
       const mac = await hmacSha256(await keyFor(newest)!, `${payload}.${newest}`);

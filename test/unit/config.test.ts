@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveConfig, type SessionOptions } from "../../src/config.js";
 import { SessionConfigError } from "../../src/errors.js";
-import { PASSWORD } from "./kit.js";
+import { OTHER_PASSWORD, PASSWORD } from "./kit.js";
 
 // `server-only` throws outside the react-server condition; swap in its react-server build
 // (an empty module) so createSessions itself can be imported and tested here.
@@ -27,6 +27,8 @@ describe("invalid configuration throws SessionConfigError naming the fix", () =>
     ['map id "1.5"', { password: { "1.5": PASSWORD } }, /ids must be positive integers \(got "1\.5"\)/],
     ['map id "0"', { password: { 0: PASSWORD } }, /ids must be positive integers \(got "0"\)/],
     ["empty map", { password: {} }, /map is empty: give at least one entry/],
+    ["sealWith not in the map", { password: { 2: OTHER_PASSWORD, 1: PASSWORD }, sealWith: 3 }, /`sealWith` must be one of the password ids \(1, 2\); got 3/],
+    ["sealWith as a string", { sealWith: "1" }, /`sealWith` must be one of the password ids \(1\)/],
     ["absoluteTimeout < idleTimeout", { idleTimeout: 600, absoluteTimeout: 300 }, /`absoluteTimeout` \(300s\) must be at least `idleTimeout` \(600s\)/],
     ["non-integer timeout", { idleTimeout: 1.5 }, /`idleTimeout` must be a positive whole number of seconds/],
     ["unknown top-level key", { pasword: PASSWORD }, /unknown option pasword\. Known options: password, store/],
@@ -120,6 +122,16 @@ describe("createSessions during `next build`", () => {
     const sessions = await create(undefined);
     await expect(sessions.listSessions("u1")).rejects.toThrow(SessionConfigError);
     await expect(sessions.listSessions("u1")).rejects.toThrow(/`password` option is missing/);
+  });
+
+  it("defers a password map whose entries are merely missing (read from unset variables)", async () => {
+    vi.stubEnv("NEXT_PHASE", "phase-production-build");
+    const sessions = await create({ 2: undefined, 1: "" });
+    await expect(sessions.listSessions("u1")).rejects.toThrow(/password 1 is missing: set the environment variable/);
+  });
+
+  it("fails at once on a missing map entry outside the build", async () => {
+    await expect(create({ 2: undefined, 1: PASSWORD })).rejects.toThrow(/password 2 is missing/);
   });
 
   it("still fails at once on a short password", async () => {

@@ -40,16 +40,23 @@ describe("cookie store round trip", () => {
 describe("a bad cookie gives a new session and a report, never an exception", () => {
   const fields = ["prefix", "password id", "encryption salt", "iv", "ciphertext", "expiration", "hmac salt", "hmac"];
 
-  it.each(fields.map((field, index) => ({ field, index })))("tampered $field", async ({ field, index }) => {
+  // A password id raised above the known ones reads as a newer deployment's seal and is left
+  // alone (see "password rotation"); one lowered below them is rejected like a retired password.
+  it.each(fields.map((field, index) => ({ field, index })).filter(({ field }) => field !== "password id"))("tampered $field", async ({ index }) => {
     const parts = (await sealOf()).split("*");
     parts[index] = flip(parts[index]!);
-    await expectRejected(parts.join("*"), field === "password id" ? "unknown-password" : "invalid");
+    await expectRejected(parts.join("*"), "invalid");
+  });
+
+  it("tampered password id, lowered below the known ones", async () => {
+    const parts = (await sealOf({ password: { 2: PASSWORD } })).split("*");
+    parts[1] = "1";
+    await expectRejected(parts.join("*"), "unknown-password", { password: { 2: PASSWORD } });
   });
 
   it.each<[string, () => Promise<string>, string]>([
     ["truncated", async () => (await sealOf()).slice(0, 120), "invalid"],
     ["foreign (another app's iron-session seal)", () => sealData({ userId: "u1" }, { password: OTHER_PASSWORD }), "invalid"],
-    ["sealed under an unknown password id", () => sealOf({ password: { 7: OTHER_PASSWORD } }), "unknown-password"],
     ["random garbage", async () => "q8Jz0-garbage-%%-not*a*seal", "invalid"],
     ["a JSON blob", async () => JSON.stringify({ userId: "admin" }), "invalid"],
     ["a signed-content cookie read by a private app", () => sealOf(signed), "invalid"],
@@ -101,6 +108,32 @@ describe("password rotation", () => {
     await session.save();
     expect(jar.written("session")!.value).toMatch(/^Fe26\.2\*2\*/);
     expect((await open(jar.next())).session.data).toEqual({ userId: "u1", role: "admin" });
+  });
+
+  it("leaves alone a cookie sealed under an id above every known one (a newer deployment's)", async () => {
+    for (const options of [{}, signed]) {
+      const jar = await setup({ ...options, password: { 2: OTHER_PASSWORD, 1: PASSWORD } }).seed({ userId: "u1" });
+      expect(jar.get("session")).toMatch(/^Fe26\.2\*2\*|\.2\./);
+      const { open, events } = setup({ ...options, password: { 1: PASSWORD } });
+      const { session, stale, purge } = await open(jar);
+      expect(session).toMatchObject({ isNew: true, unavailable: true, data: {} });
+      expect(stale).toBe(false);
+      await purge();
+      await expect(session.set("userId", "u2").save()).rejects.toThrow(/newer than any this instance knows/);
+      expect(jar.writes).toEqual([]);
+      expect(events).toEqual([{ type: "newer-password" }]);
+    }
+  });
+
+  it("sealWith: a new password deployed accepted-only seals with the current one, which old instances open", async () => {
+    const phase1 = setup({ password: { 2: OTHER_PASSWORD, 1: PASSWORD }, sealWith: 1 });
+    const jar = await phase1.seed({ userId: "u1" });
+    expect(jar.get("session")).toMatch(/^Fe26\.2\*1\*/);
+    expect((await setup({ password: { 1: PASSWORD } }).open(jar)).session.data).toEqual({ userId: "u1" });
+    // Phase 2 seals with 2, which phase-1 instances already open.
+    const phase2 = await setup({ password: { 2: OTHER_PASSWORD, 1: PASSWORD } }).seed({ userId: "u2" });
+    expect(phase2.get("session")).toMatch(/^Fe26\.2\*2\*/);
+    expect((await phase1.open(phase2)).session.data).toEqual({ userId: "u2" });
   });
 
   it("rejects a cookie whose password was removed, as unknown-password", async () => {

@@ -3,7 +3,7 @@ import { base64urlToBytes } from "../../src/codec/base64url.js";
 import { hashSessionId } from "../../src/codec/session-id.js";
 import { memoryStore } from "../../src/stores/memory.js";
 import { TestJar } from "./jar.js";
-import { forgeToken, frozenClock, INHERITED_IDS, setup } from "./kit.js";
+import { forgeToken, frozenClock, INHERITED_IDS, OTHER_PASSWORD, PASSWORD, setup } from "./kit.js";
 
 const clock = frozenClock();
 const HOUR = 3600;
@@ -56,6 +56,20 @@ describe("memoryStore", () => {
     const load = vi.spyOn(store, "load");
     expect((await open(new TestJar({ session: await forgeToken(real, id, secret) }))).session.isNew).toBe(true);
     expect(load).not.toHaveBeenCalled();
+  });
+
+  it("leaves alone an id signed under a password above every known one (a newer deployment's), asking no store", async () => {
+    const jar = await setupMemory({ password: { 2: OTHER_PASSWORD, 1: PASSWORD } }).seed({ userId: "u1" });
+    expect(jar.get("session")!.split(".")[1]).toBe("2");
+    const old = setupMemory({ password: { 1: PASSWORD } });
+    const { session, stale, purge } = await old.open(jar);
+    expect(session).toMatchObject({ isNew: true, unavailable: true });
+    expect(stale).toBe(false);
+    await purge();
+    expect(jar.writes).toEqual([]);
+    expect(old.events).toEqual([{ type: "newer-password" }]);
+    // The session itself is untouched: the newer deployment still opens it.
+    expect((await setupMemory({ password: { 2: OTHER_PASSWORD, 1: PASSWORD } }).open(jar)).session.data).toEqual({ userId: "u1" });
   });
 
   it("renew gives a new id, and the old one no longer loads", async () => {
