@@ -15,6 +15,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 600_000,
     pool: "forks",
+    // One test file at a time: the proxy, browser and outage files wait on real timeouts
+    // (renewal, idle, store deadlines) and must not share the CPU with another file's `next
+    // start`. On the 2-core machine this is what vitest's default (cores - 1 workers) did anyway.
+    fileParallelism: false,
     // A test that asserts nothing cannot fail: every test must make at least one assertion.
     expect: { requireAssertions: true },
   },

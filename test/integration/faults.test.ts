@@ -1,6 +1,7 @@
 // Store outages against a real app on the KV store (issue 7 item 2): while the store is down or
 // misbehaving, requests fail fast with an error page and no cookie is removed; afterwards every
 // session still works and nothing written before the outage is missing.
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient, testId } from "../support/http-client.js";
 import { startKvBackend, type KvBackend } from "../support/kv-backend.js";
@@ -53,10 +54,24 @@ describe("store faults (KV store, private Redis with persistence)", () => {
 
   it("Redis stopped mid-traffic and started again: no logout, no lost data", { timeout: 120_000 }, async () => {
     const clients = await usersWithCarts(4);
-    await kv.redis.kill!();
+    const cookies = clients.map((client) => client.cookies.get("session"));
+    // Requests in flight when Redis stops: the REST fixture parks them ("hang") inside their
+    // store call, Redis is stopped, then they go on to the dead Redis.
+    const arrived = kv.rest.requests;
+    kv.rest.fault = "hang";
+    const inFlight = clients.map((client) => client.request("/api/me"));
+    while (kv.rest.requests === arrived) await sleep(20);
     try {
+      await kv.redis.kill!();
+      kv.rest.fault = "none"; // the parked requests go on, to a Redis that is down
+      for (const response of await Promise.all(inFlight)) {
+        expect(response.status).toBeGreaterThanOrEqual(500);
+        expect(response.setCookies.filter((c) => c.name.startsWith("session"))).toEqual([]);
+      }
+      expect(clients.map((client) => client.cookies.get("session"))).toEqual(cookies);
       for (const client of clients) await failsWithoutLogout(client);
     } finally {
+      kv.rest.fault = "none";
       await kv.redis.start!();
     }
     for (const [index, client] of clients.entries()) await stillThere(client, index);

@@ -49,7 +49,7 @@ const REQUESTS: Request[] = [
   { path: "/dashboard", method: "GET", headers: { "sec-purpose": "prefetch" } },
 ];
 
-/** memoryStore() behind a Proxy that records every method call with its first argument. */
+/** A spy, not a fake: the real memoryStore() behind a Proxy that records every method call with its first argument. */
 function recordingStore(): { store: SessionStore; calls: Call[] } {
   const calls: Call[] = [];
   const store = new Proxy(memoryStore(), {

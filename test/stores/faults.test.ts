@@ -19,6 +19,7 @@ const record = (data: Record<string, unknown>) => {
 /** A store on `backend`; `timeoutMs` only for the store that meets the fault (setup keeps the default). */
 function initialised(backend: Backend, timeoutMs?: number): SessionStore {
   const store = backend.makeStore(timeoutMs);
+  // Fake StoreContext: the Redis stores never seal or unseal; reports are not under test here.
   store.init?.({ seal: async () => "", unseal: async () => ({ ok: false, reason: "invalid" }), userKey: "userId", migrateFromIronSession: false, report: () => {} });
   return store;
 }

@@ -13,6 +13,7 @@ import { startBackend, type Backend } from "./backends.js";
 vi.mock("server-only", () => ({}));
 
 const PASSWORD = "options-test-password-of-32-chars!";
+/** Fake StoreContext (not under test here): these stores never seal, unseal or report in these cases. */
 const context = { seal: async () => "", unseal: async () => ({ ok: false as const, reason: "invalid" as const }), userKey: "userId", migrateFromIronSession: false, report: () => {} };
 
 afterEach(() => {
@@ -67,12 +68,13 @@ describe("kvStore() without a client", () => {
   it("is not needed when a client is given", () => {
     vi.stubEnv("KV_REST_API_URL", undefined);
     vi.stubEnv("KV_REST_API_TOKEN", undefined);
-    const client = { eval: async () => [], evalsha: async () => [] };
+    const client = { eval: async () => [], evalsha: async () => [] }; // fake client: never called, only passed
     expect(() => kvStore({ client }).init?.(context)).not.toThrow();
   });
 });
 
 describe("refused options", () => {
+  /** Fake client: option checks refuse before any command is sent. */
   const client = { eval: async () => [], evalsha: async () => [] };
 
   it("a prefix with braces (it would break the Cluster hash tags)", () => {
