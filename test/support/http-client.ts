@@ -17,13 +17,15 @@ const decode = (text: string) =>
   text.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 export class HttpClient {
-  readonly cookies = new Map<string, string>();
+  readonly cookies: Map<string, string>;
   readonly base: string;
   /** Headers of every request (e.g. a browser's User-Agent), unless a request sets its own. */
   readonly defaults: Headers;
-  constructor(base: string, defaults: HeadersInit = {}) {
+  /** `cookies`: a jar shared with another client (one browser talking to two servers on one host). */
+  constructor(base: string, defaults: HeadersInit = {}, cookies = new Map<string, string>()) {
     this.base = base;
     this.defaults = new Headers(defaults);
+    this.cookies = cookies;
   }
 
   /** One request, no redirect following; the jar is updated from the response. */
