@@ -16,6 +16,7 @@ export interface SessionEvent {
     | "invalid-cookie" // seal or signature did not verify (reason: invalid, expired, unknown-password)
     | "expired" // reason: idle or absolute timeout passed
     | "invalid-data" // stored data failed `schema`
+    | "invalid-record" // the store holds something this library did not write (a corrupt hash, a foreign seal shape)
     | "unknown-session" // a server-side store has no such id (revoked, expired, never existed)
     | "store-error" // the store failed; the cookie was left untouched
     | "newer-password" // sealed under a password id above every configured one (a newer deployment): left alone

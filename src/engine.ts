@@ -6,15 +6,17 @@
 import { readValue, writeValue } from "./codec/chunks.js";
 import { newerPasswordId } from "./codec/rotation.js";
 import type { IronCodec } from "./codec/iron.js";
+import type { AtRestNames } from "./codec/session-id.js";
 import type { Signer } from "./codec/signer.js";
 import { flashCookieName, readFlash, writeFlash, type FlashMode } from "./flash.js";
 import type { SessionConfig, SessionEvent } from "./config.js";
 import type { CookieAttributes, CookieJar } from "./cookie-jar.js";
 import { deviceOf, type HeaderReader } from "./device.js";
-import { SessionError, SessionStoreError } from "./errors.js";
+import { SessionError, SessionStoreError, SessionValidationError } from "./errors.js";
 import { assertKeyValid, assertValid, schemaIssues } from "./schema.js";
 import { Session, type SessionHost, type SessionWrite } from "./session.js";
 import type { LoadedRecord, SessionRecord, SessionStore, TouchRequest } from "./stores/types.js";
+import { isUserId } from "./stores/user-index.js";
 
 /** How a request opens its session. */
 export interface OpenOptions {
@@ -52,7 +54,11 @@ export class SessionEngine {
   readonly #signer: Signer;
   readonly #codec: IronCodec;
 
-  constructor(config: SessionConfig, store: SessionStore, signer: Signer, codec: IronCodec) {
+  /** The at-rest names of ids (a session's `SessionInfo.handle`). */
+  readonly names: AtRestNames;
+
+  constructor(config: SessionConfig, store: SessionStore, signer: Signer, codec: IronCodec, names: AtRestNames) {
+    this.names = names;
     this.#config = config;
     this.#store = store;
     this.#signer = signer;
@@ -141,7 +147,7 @@ export class SessionEngine {
     const host: SessionHost = {
       writable: true,
       unavailable: error,
-      validate: (data, key) => assertKeyValid(this.#config.schema, data, key),
+      validate: (data, key) => this.#validate(data, key),
       write: () => Promise.reject(error),
     };
     return new Session<Data>(this.#fresh(Date.now()), undefined, true, host);
@@ -159,6 +165,20 @@ export class SessionEngine {
         "Roll out a new password in two phases so no request sees this: first deploy it accepted-only (`sealWith` naming the current id), then let it seal.",
     );
     return { session: this.unavailable<Data>(error), stale: false, renewed: false, purge: async () => {} };
+  }
+
+  /**
+   * At `set(key, …)`: the schema, and on a server-side store a user id the index can hold (a
+   * string or a number, indexed as its string form), so no session escapes `revokeSessions`.
+   */
+  #validate(data: Record<string, unknown>, key: string): void {
+    if (this.#store.serverSide && key === this.#config.userKey && !isUserId(data[key])) {
+      throw new SessionValidationError(
+        `next-session-kit: session.set("${key}", …): the user id must be a string or a number (numbers are indexed as their string form) so listSessions and revokeSessions find the session. Store the user's id, not an object.`,
+        [{ message: "expected a string or a number", path: [key] }],
+      );
+    }
+    assertKeyValid(this.#config.schema, data, key);
   }
 
   #touchRequest(now: number): TouchRequest | undefined {
@@ -240,7 +260,7 @@ export class SessionEngine {
   #host(jar: CookieJar, state: { key: string | undefined; names: string[]; written: boolean }, options: OpenOptions): SessionHost {
     return {
       writable: options.writable,
-      validate: (data, key) => assertKeyValid(this.#config.schema, data, key),
+      validate: (data, key) => this.#validate(data, key),
       write: async (write: SessionWrite) => {
         if (write.kind === "save" && write.flash !== undefined) {
           const mode = options.rendersPage ? "shown" : "next";

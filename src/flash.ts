@@ -21,21 +21,26 @@ const FLASH_TTL_MS = 60_000;
 
 export const flashCookieName = (cookieName: string): string => `${cookieName}.flash`;
 
-/** `nsk: "flash"` tags the seal, so it never opens as a session (the cookie store checks `nsk`). */
+/**
+ * `nsk: "flash"` tags the seal, so it never opens as a session (the cookie store checks `nsk`);
+ * `n` binds it to its cookie, so another configuration sharing the password never shows it.
+ */
 interface SealedFlash {
   nsk: "flash";
+  n: string;
   v: FlashValues;
   m: FlashMode;
 }
 
 /** The flash carried by the request, if its seal opens. */
-export async function readFlash(jar: CookieJar, cookieName: string, codec: IronCodec): Promise<Omit<SealedFlash, "nsk"> | undefined> {
-  const sealed = jar.get(flashCookieName(cookieName));
+export async function readFlash(jar: CookieJar, cookieName: string, codec: IronCodec): Promise<Omit<SealedFlash, "nsk" | "n"> | undefined> {
+  const name = flashCookieName(cookieName);
+  const sealed = jar.get(name);
   if (!sealed) return undefined;
   const opened = await codec.unseal(sealed);
   if (!opened.ok || typeof opened.value !== "object" || opened.value === null) return undefined;
-  const { nsk, v, m } = opened.value as Partial<SealedFlash>;
-  if (nsk !== "flash" || typeof v !== "object" || v === null || (m !== "next" && m !== "shown")) return undefined;
+  const { nsk, n, v, m } = opened.value as Partial<SealedFlash>;
+  if (nsk !== "flash" || n !== name || typeof v !== "object" || v === null || (m !== "next" && m !== "shown")) return undefined;
   return { v, m };
 }
 
@@ -53,6 +58,6 @@ export async function writeFlash(
     jar.set(name, "", { ...attributes, maxAge: 0 });
     return;
   }
-  const sealed = await codec.seal({ nsk: "flash", v: values, m: mode } satisfies SealedFlash, Date.now() + FLASH_TTL_MS);
+  const sealed = await codec.seal({ nsk: "flash", n: name, v: values, m: mode } satisfies SealedFlash, Date.now() + FLASH_TTL_MS);
   jar.set(name, sealed, { ...attributes, maxAge: FLASH_TTL_MS / 1000 });
 }

@@ -2,7 +2,6 @@
  * next-session-kit: sessions for the Next.js App Router. Configure once with
  * `createSessions()`, read and write with `await getSession()`, renew and purge in the proxy.
  */
-import { hashSessionId } from "./codec/session-id.js";
 import { isBuildPhase, type SessionOptions } from "./config.js";
 import { SessionEngine } from "./engine.js";
 import { SessionConfigError, SessionUnsupportedError } from "./errors.js";
@@ -90,7 +89,7 @@ export function createSessions<Data extends object = Record<string, unknown>>(
     proxy: proxyFactory<Data>(ready),
     async listSessions(userId, options) {
       const list = await serverStore("listSessions").listSessions!(userId);
-      const current = options?.current === undefined ? undefined : await hashSessionId(options.current);
+      const current = options?.current === undefined ? undefined : await ready().names.session(options.current);
       return list.map((info) => ({ ...info, current: info.handle === current }));
     },
     async revokeSessions(userId, options) {

@@ -52,3 +52,11 @@ export function jsonProblem(value: unknown, path: string, seen = new Set<object>
   seen.delete(value);
   return undefined;
 }
+
+/**
+ * Sets an own data property whatever the key: a plain assignment of `__proto__` (a form field
+ * name passed through) would replace the object's prototype instead.
+ */
+export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}

@@ -6,6 +6,7 @@ import { ironCodec, type IronCodec, type PasswordMap } from "./codec/iron.js";
 import { ironCodecNode } from "./codec/iron-node.js";
 import { cachedUnseal } from "./codec/seal-cache.js";
 import { signedCodec } from "./codec/signed.js";
+import { atRestNames, type AtRestNames } from "./codec/session-id.js";
 import { signer } from "./codec/signer.js";
 import { resolveConfig, type SessionConfig, type SessionOptions } from "./config.js";
 import { SessionEngine } from "./engine.js";
@@ -14,10 +15,10 @@ import { cookieStore } from "./stores/cookie.js";
 import type { SessionStore, StoreContext, StoreEvent } from "./stores/types.js";
 import { tracedStore } from "./telemetry.js";
 
-function storeContext(config: SessionConfig, codec: IronCodec, engine: () => SessionEngine): StoreContext {
-  const report = (event: StoreEvent) =>
-    engine().report({ type: event.type === "unseal-failed" ? "invalid-cookie" : event.type === "store-error" ? "store-error" : "invalid-data", reason: event.reason });
-  return { seal: codec.seal, unseal: codec.unseal, userKey: config.userKey, migrateFromIronSession: config.migrateFromIronSession, report };
+function storeContext(config: SessionConfig, codec: IronCodec, names: AtRestNames, engine: () => SessionEngine): StoreContext {
+  const report = (event: StoreEvent) => engine().report({ type: event.type === "unseal-failed" ? "invalid-cookie" : event.type, reason: event.reason });
+  const { userKey, cookieName, migrateFromIronSession } = config;
+  return { seal: codec.seal, unseal: codec.unseal, userKey, cookieName, names, migrateFromIronSession, report };
 }
 
 /**
@@ -36,10 +37,11 @@ export function buildEngine(options: SessionOptions<never>): SessionEngine {
   if (config.devices && !store.serverSide) {
     throw new SessionConfigError("next-session-kit: `devices` needs a server-side store (kvStore(), redisStore() or memoryStore()): the cookie store cannot list sessions. Remove `devices` or change `store`.");
   }
-  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords, config.sealWith) : sealCodec(config.passwords, config.sealWith);
+  const codec = config.contentSecurity === "signed" ? signedCodec(config.passwords, config.cookieName, config.sealWith) : sealCodec(config.passwords, config.sealWith);
+  const names = atRestNames(config.passwords, config.cookieName, config.sealWith);
   let engine: SessionEngine | undefined;
-  store.init?.(storeContext(config, codec, () => engine!));
-  engine = new SessionEngine(config, store, signer(config.passwords, "session-id", config.sealWith), codec);
+  store.init?.(storeContext(config, codec, names, () => engine!));
+  engine = new SessionEngine(config, store, signer(config.passwords, "session-id", config.cookieName, config.sealWith), codec, names);
   return engine;
 }
 

@@ -1,5 +1,5 @@
 /**
- * SHA-256 and HMAC-SHA256, the two primitives behind signed ids and at-rest id hashes: on
+ * HMAC-SHA256, the primitive behind signed ids and at-rest digests: on
  * `node:crypto` where available, else Web Crypto (Edge). Same bytes either way.
  */
 import type { KeyObject } from "node:crypto";
@@ -14,12 +14,6 @@ function webKey(key: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
   let imported = webKeys.get(key);
   if (!imported) webKeys.set(key, (imported = crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"])));
   return imported;
-}
-
-export async function sha256(text: string): Promise<Uint8Array> {
-  const node = nodeCrypto();
-  if (node) return node.createHash("sha256").update(text).digest();
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
 /** HMAC-SHA256 of `text` under `key` (pass the same key array each time: its imported form is cached). */

@@ -1,20 +1,55 @@
 /**
- * Server-side session ids: 256 bits from the platform CSPRNG (OWASP asks for >= 64). Stores
- * keep only a SHA-256 of the id, so a leaked dump or `KEYS` listing names no live session.
+ * Server-side session ids and what stores keep instead of them. An id is 256 bits from the
+ * platform CSPRNG (OWASP asks for >= 64), tagged with the id of the password it was minted
+ * under: `<passwordId>~<43 base64url characters>`.
+ *
+ * At rest, stores keep only keyed digests (HMAC-SHA256 under keys derived from that password,
+ * one key per purpose, and bound to the cookie name): of session ids for key names, of user ids
+ * for the per-user index. Without the password a leaked dump or `KEYS` listing names no live
+ * session and no user (not even by a dictionary of emails), and two apps with different
+ * passwords (or cookie names) on one database never see each other's sessions. The password id
+ * in the id keeps a session's names stable through a password rotation; once its password is
+ * removed, the session is gone, as a seal under that password is.
  */
+import type { PasswordMap } from "./iron.js";
 import { bytesToBase64url } from "./base64url.js";
-import { sha256 } from "./digest.js";
+import { derivedKeys } from "./derived-keys.js";
+import { highestId } from "./rotation.js";
+import { hmacSha256 } from "./digest.js";
 
-/** 32 random bytes, base64url (43 characters). */
-export function newSessionId(): string {
-  return bytesToBase64url(crypto.getRandomValues(new Uint8Array(32)));
+/** The at-rest names a server-side store uses (given to it in its `StoreContext`). */
+export interface AtRestNames {
+  /** A new session id under the newest password. */
+  newId(): string;
+  /** The digest naming session `id` at rest (its `SessionInfo.handle`); undefined when its password is gone. */
+  session(id: string): Promise<string | undefined>;
+  /** The digest of `userId` for the index of session `id`; undefined when its password is gone. */
+  user(userId: string, id: string): Promise<string | undefined>;
+  /** The digests of `userId` under every configured password: its sessions are indexed under one of them. */
+  users(userId: string): Promise<string[]>;
+  /** A digest naming this configuration (newest password and cookie name), for in-process stores. */
+  configuration(): Promise<string>;
 }
 
-/**
- * The at-rest name of an id: the first 128 bits of its SHA-256, base64url (22 characters).
- * 128 bits keep names unguessable and collision-free at any session count, and cost less
- * Redis memory per session than the full digest.
- */
-export async function hashSessionId(id: string): Promise<string> {
-  return bytesToBase64url((await sha256(id)).subarray(0, 16));
+/** 128 bits: unguessable and collision-free at any session count, and less Redis memory than 256. */
+const DIGEST_BYTES = 16;
+
+/** Names under `passwords`; new ids are minted under `sealingId` (default: the highest id). */
+export function atRestNames(passwords: PasswordMap, cookieName: string, sealingId = highestId(passwords)): AtRestNames {
+  const newest = sealingId;
+  const sessionKey = derivedKeys(passwords, `next-session-kit/at-rest-session/v1/${cookieName}`);
+  const userKey = derivedKeys(passwords, `next-session-kit/at-rest-user/v1/${cookieName}`);
+  const digest = async (key: Promise<Uint8Array<ArrayBuffer>> | undefined, text: string) =>
+    key && bytesToBase64url((await hmacSha256(await key, text)).subarray(0, DIGEST_BYTES));
+  const passwordOf = (id: string) => id.slice(0, Math.max(0, id.indexOf("~")));
+  return {
+    newId: () => `${newest}~${bytesToBase64url(crypto.getRandomValues(new Uint8Array(32)))}`,
+    session: (id) => digest(sessionKey(passwordOf(id)), id),
+    user: (userId, id) => digest(userKey(passwordOf(id)), userId),
+    async users(userId) {
+      const all = await Promise.all(Object.keys(passwords).map((id) => digest(userKey(id), userId)));
+      return all.filter((name): name is string => name !== undefined);
+    },
+    configuration: async () => (await digest(sessionKey(newest), "configuration"))!,
+  };
 }

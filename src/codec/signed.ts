@@ -8,8 +8,8 @@ import type { IronCodec, PasswordMap } from "./iron.js";
 import { base64urlToText, textToBase64url } from "./base64url.js";
 import { signer } from "./signer.js";
 
-export function signedCodec(passwords: PasswordMap, sealingId?: string): IronCodec {
-  const sign = signer(passwords, "signed-cookie", sealingId);
+export function signedCodec(passwords: PasswordMap, cookieName: string, sealingId?: string): IronCodec {
+  const sign = signer(passwords, "signed-cookie", cookieName, sealingId);
   return {
     seal(value, expiresAt) {
       return sign.sign(textToBase64url(JSON.stringify({ v: value, e: expiresAt })));

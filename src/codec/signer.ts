@@ -6,6 +6,7 @@
  */
 import type { PasswordMap } from "./iron.js";
 import { base64urlToBytes, bytesToBase64url } from "./base64url.js";
+import { derivedKeys } from "./derived-keys.js";
 import { hmacSha256, sameBytes } from "./digest.js";
 import { highestId } from "./rotation.js";
 
@@ -16,30 +17,20 @@ export interface Signer {
   verify(token: string): Promise<string | undefined>;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * What a signature vouches for. Each purpose has its own key, so a token made for one (say a
  * signed session cookie) never verifies as another (a session id).
  */
 export type SignPurpose = "session-id" | "signed-cookie";
 
-/** The signing key of one password and purpose: HMAC(password, label), never the Iron keys. */
-function deriveKey(secret: string, purpose: SignPurpose): Promise<Uint8Array<ArrayBuffer>> {
-  return hmacSha256(encoder.encode(secret), `next-session-kit/${purpose}/v1`);
-}
-
-/** Verifies under every password of the map; signs with `sealingId` (default: the highest id). */
-export function signer(passwords: PasswordMap, purpose: SignPurpose, sealingId = highestId(passwords)): Signer {
-  const keys = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
-  const keyFor = (id: string): Promise<Uint8Array<ArrayBuffer>> | undefined => {
-    // Own entries only: an inherited `constructor` or `__proto__` stringifies to a public secret.
-    const secret = Object.hasOwn(passwords, id) ? passwords[id] : undefined;
-    if (typeof secret !== "string") return undefined;
-    let key = keys.get(id);
-    if (!key) keys.set(id, (key = deriveKey(secret, purpose)));
-    return key;
-  };
+/**
+ * Signatures for one purpose and one cookie: the key label names both, so a token signed for
+ * the cookie `admin` never verifies as the cookie `session` of another configuration sharing
+ * the password (v1 keys, bound to neither, belong to 0.1.0 and verify no more). Verifies under
+ * every password of the map; signs with `sealingId` (default: the highest id).
+ */
+export function signer(passwords: PasswordMap, purpose: SignPurpose, cookieName: string, sealingId = highestId(passwords)): Signer {
+  const keyFor = derivedKeys(passwords, `next-session-kit/${purpose}/v2/${cookieName}`);
   const newest = sealingId;
   return {
     async sign(payload) {

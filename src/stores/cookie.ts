@@ -9,10 +9,13 @@ import type { LoadedRecord, SessionRecord, SessionStore, StoreContext } from "./
 
 /**
  * Version 1 of the sealed shape. A seal without `nsk` is a plain iron-session cookie; one with
- * another `nsk` tag is ours but not a session (a flash seal), and never opens as one.
+ * another `nsk` tag is ours but not a session (a flash seal), and never opens as one. `n` binds
+ * it to the cookie it was written for: another configuration sharing the password (an admin
+ * area next to a customer area) refuses it, and so does this one the other's.
  */
 interface Sealed {
   nsk: 1;
+  n: string;
   d: Record<string, unknown>;
   c: number;
   s: number;
@@ -54,7 +57,7 @@ export function cookieStore(): SessionStore {
     return context;
   };
   const seal = (record: SessionRecord): Promise<string> => {
-    const sealed: Sealed = { nsk: 1, d: record.data, c: record.createdAt, s: record.lastSeenAt, e: record.expiresAt };
+    const sealed: Sealed = { nsk: 1, n: ctx().cookieName, d: record.data, c: record.createdAt, s: record.lastSeenAt, e: record.expiresAt };
     if (record.authenticatedAt !== undefined) sealed.a = record.authenticatedAt;
     return ctx().seal(sealed, record.expiresAt);
   };
@@ -83,6 +86,11 @@ export function cookieStore(): SessionStore {
       }
       const value = opened.value;
       if (isObject(value) && value.nsk === undefined) return imported(value, key);
+      if (isObject(value) && value.nsk === 1 && value.n !== ctx().cookieName) {
+        // Another cookie's session (or a 0.1.0 seal, bound to none): valid, but not this one.
+        ctx().report({ type: "unseal-failed", reason: "other-cookie" });
+        return undefined;
+      }
       const record = isObject(value) && value.nsk === 1 ? fromSealed(value) : undefined;
       if (!record) ctx().report({ type: "invalid-record", reason: "unexpected shape" });
       return record;

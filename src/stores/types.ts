@@ -7,6 +7,8 @@
  * store), for the cookie store the sealed state itself.
  */
 
+import type { AtRestNames } from "../codec/session-id.js";
+
 /** Plain JSON values: the only thing a session can hold, so every store can serialise it. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -74,6 +76,7 @@ export type UnsealResult =
 
 /** A report the store hands to the app's `onEvent` hook (never contains ids or data). */
 export interface StoreEvent {
+  /** Reported to `onEvent` as `invalid-cookie`, `invalid-record` and `store-error`. */
   type: "unseal-failed" | "invalid-record" | "store-error";
   reason: string;
 }
@@ -86,6 +89,10 @@ export interface StoreContext {
   unseal(seal: string): Promise<UnsealResult>;
   /** Data field that names the user, for the per-user index (`listSessions`). */
   userKey: string;
+  /** The session cookie's name: what cookie-store seals are bound to. */
+  cookieName: string;
+  /** Ids and the keyed digests server-side stores keep instead of ids and user ids. */
+  names: AtRestNames;
   /** Whether plain iron-session cookies may open as sessions (the cookie store's import). */
   migrateFromIronSession: boolean;
   report(event: StoreEvent): void;

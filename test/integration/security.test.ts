@@ -5,7 +5,8 @@ import { startKvBackend, type KvBackend } from "../support/kv-backend.js";
 import { startApp, TEST_PASSWORD, type RunningApp } from "../support/next-app.js";
 import { dumpKeys } from "../support/redis.js";
 import { signer } from "../../src/codec/signer.js";
-import { hashSessionId, newSessionId } from "../../src/codec/session-id.js";
+import { atRestNames } from "../../src/codec/session-id.js";
+import { handleOf } from "../support/names.js";
 
 const NEW_PASSWORD = "a-brand-new-password-that-is-32-chars-or-more";
 const login = (client: HttpClient, username = "ada", password = "lovelace") => client.submit("/login", { username, password });
@@ -41,9 +42,9 @@ describe("on the KV store", () => {
   it("an unknown id, validly signed, is never adopted: a new id is minted and none is stored for it", async () => {
     // What a fixation attacker plants: a well-formed id with a valid MAC (as if signed by the
     // app), which the store has never issued. Its MAC passes; the store lookup must reject it.
-    const planted = newSessionId();
+    const planted = atRestNames({ 1: TEST_PASSWORD }, "session").newId();
     const attacker = new HttpClient(app.url);
-    attacker.cookies.set("session", await signer({ 1: TEST_PASSWORD }, "session-id").sign(planted));
+    attacker.cookies.set("session", await signer({ 1: TEST_PASSWORD }, "session-id", "session").sign(planted));
     const page = await attacker.request("/cart");
     expect(page.status).toBe(200);
     expect(page.setCookies.find((c) => c.name === "session")).toMatchObject({ value: "", maxAge: 0 });
@@ -51,8 +52,8 @@ describe("on the KV store", () => {
     const minted = idOf(attacker.cookies.get("session")!);
     expect(minted).not.toBe(planted);
     const atRest = (await scanAll(kv)).join("\n");
-    expect(atRest).toContain(await hashSessionId(minted)); // the scan sees stored sessions
-    expect(atRest).not.toContain(await hashSessionId(planted));
+    expect(atRest).toContain(await handleOf(minted, TEST_PASSWORD)); // the scan sees stored sessions
+    expect(atRest).not.toContain(await handleOf(planted, TEST_PASSWORD));
     expect(atRest).not.toContain(planted);
   });
 
@@ -63,7 +64,7 @@ describe("on the KV store", () => {
     const id = idOf(client.cookies.get("session")!);
     expect(Buffer.from(id, "base64url").length * 8).toBe(256);
     const atRest = (await scanAll(kv)).join("\n");
-    expect(atRest).toContain(await hashSessionId(id));
+    expect(atRest).toContain(await handleOf(id, TEST_PASSWORD));
     expect(atRest).toContain("tea"); // values are read as text: a raw id would show
     expect(atRest).not.toContain(id);
   });

@@ -6,7 +6,6 @@
  * every racing request has loaded the session before any of them writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashSessionId } from "../../src/codec/session-id.js";
 import { startBackend, type Backend, type ClientKind } from "../stores/backends.js";
 import { TestJar } from "../unit/jar.js";
 import { setup } from "../unit/kit.js";
@@ -66,7 +65,7 @@ describe.each(KINDS)("races on one session, %s", (kind) => {
     expect(logout!.request.removed).toEqual(["session"]);
     expect(await kit.engine.store.load(id)).toBeUndefined();
     expect(await sessionsOf(userId)).toEqual([]);
-    const hash = await hashSessionId(id);
+    const hash = (await kit.engine.names.session(id))!;
     expect((await backend.dump!()).filter((line) => line.includes(hash))).toEqual([]);
     // A third request is anonymous: after either response, and even replaying the old cookie.
     for (const request of [slow!.request, logout!.request]) expect((await after(request)).isNew).toBe(true);
@@ -83,7 +82,7 @@ describe.each(KINDS)("races on one session, %s", (kind) => {
     const listed = await sessionsOf(userId);
     expect(listed).toHaveLength(1);
     const winner = requests.find(({ session }) => session.status === "renewed")!;
-    expect(listed[0]!.handle).toBe(await hashSessionId(winner.session.id!));
+    expect(listed[0]!.handle).toBe(await kit.engine.names.session(winner.session.id!));
     // Of the five responses' cookies only the winner's opens; the old cookie is dead.
     const opened = await Promise.all(requests.map(async ({ request }) => (await after(request)).get("userId")));
     expect(opened.filter((user) => user !== undefined)).toEqual([userId]);

@@ -6,12 +6,12 @@
  * merge concurrent writes: each such case asserts that limitation as declared (for instance
  * `SessionUnsupportedError`), it is never silently skipped.
  */
+import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { SessionUnsupportedError } from "../../src/errors.js";
 import { base64urlToBytes } from "../../src/codec/base64url.js";
-import { ironCodec } from "../../src/codec/iron.js";
-import { hashSessionId } from "../../src/codec/session-id.js";
 import { BUCKETS, layout } from "../../src/stores/redis-common/layout.js";
+import { handleOf, storeContext } from "../support/names.js";
 import type { SessionChanges, SessionRecord, SessionStore, StoreContext, StoreEvent } from "../../src/stores/types.js";
 
 /** What a Redis-backed target received while an action ran. */
@@ -40,12 +40,14 @@ export interface ConformanceTarget {
 vi.mock("server-only", () => ({}));
 
 const PASSWORD = "conformance-password-of-32-chars!!";
-const codec = ironCodec({ 1: PASSWORD });
+const OTHER_PASSWORD = "another-conformance-password-32-chars";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const NO_CHANGES: SessionChanges = { set: [], unset: [], cleared: false };
 const changes = (over: Partial<SessionChanges>): SessionChanges => ({ ...NO_CHANGES, ...over });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The at-rest name of session `id` (keyed by the password), as stores keep it. */
+const hashOf = (id: string) => handleOf(id, PASSWORD);
 const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2)}`;
 
 /** A record created `age` ms ago, last seen `idle` ms ago, expiring `ttl` ms from now. */
@@ -78,10 +80,10 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
     const events: StoreEvent[] = [];
 
     /** A fresh store on the shared backend, initialised like createSessions does. */
-    const open = async (userKey = "userId"): Promise<SessionStore> => {
+    const open = async (userKey = "userId", password = PASSWORD): Promise<SessionStore> => {
       target ??= await makeTarget();
       const store = target.makeStore();
-      const context: StoreContext = { seal: codec.seal, unseal: codec.unseal, userKey, migrateFromIronSession: false, report: (event) => events.push(event) };
+      const context: StoreContext = storeContext(password, { userKey, report: (event) => events.push(event) });
       store.init?.(context);
       return store;
     };
@@ -308,14 +310,14 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
         expect(update).toBeUndefined();
         expect(touch).toBeUndefined();
         expect(await store.load(key)).toBeUndefined();
-        if (target!.dump) expect(await dumpText()).not.toContain(await hashSessionId(key));
+        if (target!.dump) expect(await dumpText()).not.toContain(await hashOf(key));
       });
     });
 
     describe("per-user index", () => {
       const handles = async (store: SessionStore, user: string) =>
         (await store.listSessions!(user)).map((info) => info.handle).sort();
-      const hashes = async (...ids: string[]) => (await Promise.all(ids.map(hashSessionId))).sort();
+      const hashes = async (...ids: string[]) => (await Promise.all(ids.map(hashOf))).sort();
 
       it("listSessions and revokeSessions need a server-side store", async () => {
         const store = await open();
@@ -333,8 +335,8 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
 
       describe("on server-side stores", () => {
         /** A server-side store; undefined, after checking it declares so, for the cookie store. */
-        const serverStore = async (userKey?: string) => {
-          const store = await open(userKey);
+        const serverStore = async (userKey?: string, password?: string) => {
+          const store = await open(userKey, password);
           if (store.serverSide) return store;
           expect(store.listSessions).toBeUndefined();
           expect(store.revokeSessions).toBeUndefined();
@@ -351,7 +353,7 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           const b1 = await store.save(record({ userId: bob }));
           expect(await handles(store, alice)).toEqual(await hashes(a1, a2));
           expect(await handles(store, bob)).toEqual(await hashes(b1));
-          const a1Handle = await hashSessionId(a1);
+          const a1Handle = await hashOf(a1);
           const info = (await store.listSessions!(alice)).find((entry) => entry.handle === a1Handle);
           expect(info).toMatchObject({ createdAt: saved.createdAt, lastSeenAt: saved.lastSeenAt, expiresAt: saved.expiresAt });
         });
@@ -382,15 +384,36 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           expect(await handles(store, bob)).toEqual([]);
         });
 
-        it("indexes by the configured userKey and only string user ids", async () => {
+        it("indexes by the configured userKey; a numeric user id as its string form", async () => {
           const store = await serverStore("owner");
           if (!store) return;
           const carol = unique("carol");
           const owned = await store.save(record({ owner: carol }));
           await store.save(record({ userId: carol }));
-          await store.save(record({ owner: 42 }));
+          const number = Math.floor(Math.random() * 1e9);
+          const numeric = await store.save(record({ owner: number }));
           expect(await handles(store, carol)).toEqual(await hashes(owned));
-          expect(await handles(store, "42")).toEqual([]);
+          expect(await handles(store, String(number))).toEqual(await hashes(numeric));
+          const changed = await store.save(record({ owner: "someone" }));
+          await store.update(changed, record({ owner: number }), changes({ set: ["owner"] }));
+          expect(await handles(store, String(number))).toEqual(await hashes(numeric, changed));
+          expect(await store.revokeSessions!(String(number), [])).toBe(2);
+          expect(await store.load(numeric)).toBeUndefined();
+        });
+
+        it("two apps with different passwords on one database never see each other's sessions", async () => {
+          const [mine, theirs] = [await serverStore(), await serverStore("userId", OTHER_PASSWORD)];
+          if (!mine || !theirs) return;
+          const user = unique("shared-user");
+          const a = await mine.save(record({ userId: user }));
+          const b = await theirs.save(record({ userId: user }));
+          expect(await handles(mine, user)).toEqual(await hashes(a));
+          expect(await handles(theirs, user)).toEqual([await handleOf(b, OTHER_PASSWORD)]);
+          expect(await theirs.load(a)).toBeUndefined();
+          expect(await mine.load(b)).toBeUndefined();
+          expect(await mine.revokeSessions!(user, [])).toBe(1);
+          expect(await theirs.load(b)).toBeDefined();
+          expect(await theirs.revokeSession!(user, await hashOf(a))).toBe(false);
         });
 
         it("revokeSessions deletes every session of the user but the kept ones and counts them", async () => {
@@ -422,8 +445,8 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           key = (await store.touch(key, record({ userId: kim, n: 1 }, { ttl: 2 * HOUR })))!;
           expect((await store.load(key, { now: Date.now(), dueBefore: Date.now(), idleMs: HOUR, absoluteMs: 24 * HOUR }))?.device).toEqual(withIp);
           const byHandle = new Map((await store.listSessions!(kim)).map((info) => [info.handle, info.device]));
-          expect(byHandle.get(await hashSessionId(key))).toEqual(withIp);
-          expect(byHandle.get(await hashSessionId(plain))).toEqual({ label: "Safari on iOS" });
+          expect(byHandle.get(await hashOf(key))).toEqual(withIp);
+          expect(byHandle.get(await hashOf(plain))).toEqual({ label: "Safari on iOS" });
           expect((await store.listSessions!(lee))[0]).not.toHaveProperty("device");
         });
 
@@ -433,7 +456,7 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           const [mia, ned] = [unique("mia"), unique("ned")];
           const [one, two] = [await store.save(record({ userId: mia })), await store.save(record({ userId: mia }))];
           const other = await store.save(record({ userId: ned }));
-          const [oneHandle, otherHandle] = [await hashSessionId(one), await hashSessionId(other)];
+          const [oneHandle, otherHandle] = [await hashOf(one), await hashOf(other)];
           expect(await store.revokeSession!(mia, otherHandle)).toBe(false);
           expect(await store.revokeSession!(ned, oneHandle)).toBe(false);
           for (const junk of ["", "AAAAAAAAAAAAAAAAAAAAAA", "x}:s:*", "../" + oneHandle, oneHandle + " "]) expect(await store.revokeSession!(mia, junk)).toBe(false);
@@ -470,7 +493,7 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           expect(await store.revokeSessions!(heidi, [])).toBe(1);
           if (!target!.dump) return;
           const text = await dumpText();
-          for (const id of [expiring, deleted, live]) expect(text).not.toContain(await hashSessionId(id));
+          for (const id of [expiring, deleted, live]) expect(text).not.toContain(await hashOf(id));
         });
       });
     });
@@ -481,11 +504,13 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
         const keys = await Promise.all(Array.from({ length: 20 }, () => store.save(record({ a: 1 }))));
         expect(new Set(keys).size).toBe(keys.length);
         if (!store.serverSide) return; // Declared: the key is the seal itself, not an id.
-        for (const key of keys) expect(base64urlToBytes(key)?.length).toBe(32);
-        if (store.renew) expect(base64urlToBytes((await store.renew(keys[0]!, record({})))!)?.length).toBe(32);
+        // `<passwordId>~<256 random bits, base64url>`
+        const randomBytes = (id: string) => (/^1~/.test(id) ? base64urlToBytes(id.slice(2))?.length : 0);
+        for (const key of keys) expect(randomBytes(key)).toBe(32);
+        if (store.renew) expect(randomBytes((await store.renew(keys[0]!, record({})))!)).toBe(32);
       });
 
-      it("keeps only SHA-256 digests of ids at rest", async () => {
+      it("names ids and users at rest only by keyed digests: no id, no plain SHA-256 of an id or a user id", async () => {
         const store = await open();
         if (!target!.dump) {
           // Declared: no state at rest but the cookie, whose seal hides the data and the user.
@@ -502,8 +527,15 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
         const third = await store.save(record({ userId: user }));
         await store.update(third, record({ userId: user, b: 1 }), changes({ set: ["b"] }));
         const text = await dumpText();
-        expect(text).toContain(await hashSessionId(second));
-        for (const id of [first, second, third]) expect(text).not.toContain(id);
+        expect(text).toContain(await hashOf(second));
+        expect(text).toContain((await storeContext(PASSWORD).names.user(user, second))!);
+        // A plain SHA-256 would let a dictionary (of emails, say) name the user without the password.
+        const sha256 = (value: string) => createHash("sha256").update(value).digest().subarray(0, 16).toString("base64url");
+        for (const id of [first, second, third]) {
+          expect(text).not.toContain(id);
+          expect(text).not.toContain(sha256(id));
+        }
+        expect(text).not.toContain(sha256(user));
       });
     });
 
@@ -524,7 +556,7 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
         const warmed = new Set<string>();
         while (warmed.size < BUCKETS) {
           let key = await store.save(saved);
-          const bucket = bucketOf(await hashSessionId(key));
+          const bucket = bucketOf(await hashOf(key));
           if (!warmed.has(bucket)) {
             warmed.add(bucket);
             await store.load(key, { now: Date.now(), dueBefore: Date.now(), idleMs: HOUR, absoluteMs: 24 * HOUR });
@@ -542,7 +574,7 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           // Declared: no network backend to count: the state lives in the cookie (the key is the
           // seal itself) or in this process (memoryStore, whose dump shows it).
           const key = await store.save(record({ a: 1 }));
-          if (store.serverSide) expect(await dumpText()).toContain(await hashSessionId(key));
+          if (store.serverSide) expect(await dumpText()).toContain(await hashOf(key));
           else expect(await store.load(key)).toMatchObject({ data: { a: 1 } });
           return;
         }

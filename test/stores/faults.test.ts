@@ -4,12 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionStoreError } from "../../src/errors.js";
-import { hashSessionId } from "../../src/codec/session-id.js";
 import type { SessionStore } from "../../src/stores/types.js";
+import { handleOf, storeContext } from "../support/names.js";
 import type { UpstashFault } from "../support/upstash-rest.js";
 import { startBackend, type Backend, type ClientKind } from "./backends.js";
 
 const TIMEOUT_MS = 300;
+const PASSWORD = "store-faults-test-password-32-chars!";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const record = (data: Record<string, unknown>) => {
   const now = Date.now();
@@ -19,8 +20,8 @@ const record = (data: Record<string, unknown>) => {
 /** A store on `backend`; `timeoutMs` only for the store that meets the fault (setup keeps the default). */
 function initialised(backend: Backend, timeoutMs?: number): SessionStore {
   const store = backend.makeStore(timeoutMs);
-  // Fake StoreContext: the Redis stores never seal or unseal; reports are not under test here.
-  store.init?.({ seal: async () => "", unseal: async () => ({ ok: false, reason: "invalid" }), userKey: "userId", migrateFromIronSession: false, report: () => {} });
+  // A real StoreContext, as createSessions gives one (its at-rest names are keyed by PASSWORD).
+  store.init?.(storeContext(PASSWORD));
   return store;
 }
 
@@ -65,7 +66,7 @@ describe.each(["@vercel/kv", "@upstash/redis"] satisfies ClientKind[])("kvStore 
     const key = await store.save(record({ userId: user, a: 1 }));
     backend.rest!.fault = fault;
     try {
-      for (const [, operation] of operations(failing, key, user)) await expectStoreError(operation, [key, await hashSessionId(key), user]);
+      for (const [, operation] of operations(failing, key, user)) await expectStoreError(operation, [key, await handleOf(key, PASSWORD), user]);
     } finally {
       backend.rest!.fault = "none";
     }
@@ -101,8 +102,8 @@ describe.each(["ioredis", "node-redis", "@upstash/redis"] satisfies ClientKind[]
     const other = await store.save(record({ userId: "mallory" }));
     await backend.redis.kill!();
     try {
-      await expectStoreError(() => failing.load(key), [key, await hashSessionId(key)]);
-      for (const [, operation] of operations(failing, other, "mallory")) await expectStoreError(operation, [other, await hashSessionId(other), "mallory"]);
+      await expectStoreError(() => failing.load(key), [key, await handleOf(key, PASSWORD)]);
+      for (const [, operation] of operations(failing, other, "mallory")) await expectStoreError(operation, [other, await handleOf(other, PASSWORD), "mallory"]);
     } finally {
       await backend.redis.start!();
     }

@@ -3,12 +3,13 @@ import { memoryStore } from "../../src/stores/memory.js";
 import { describeStoreConformance } from "./conformance.js";
 
 /**
- * What memoryStore keeps at rest: its process-wide map (src/stores/memory.ts shares it on
- * `globalThis` under this symbol), read as text like a Redis dump.
+ * What memoryStore keeps at rest: its process-wide spaces, one per configuration
+ * (src/stores/memory.ts shares them on `globalThis` under this symbol), read as text like a Redis dump.
  */
-const atRest = () => (globalThis as Record<symbol, Map<string, SessionRecord> | undefined>)[Symbol.for("next-session-kit.memory-store")] ?? new Map();
+type Spaces = Map<string, { sessions: Map<string, SessionRecord> }>;
+const atRest = () => [...((globalThis as Record<symbol, Spaces | undefined>)[Symbol.for("next-session-kit.memory-store")] ?? new Map()).values()];
 
 describeStoreConformance("memoryStore", async () => ({
   makeStore: memoryStore,
-  dump: async () => [...atRest()].map(([key, record]) => `${key} ${JSON.stringify(record)}`),
+  dump: async () => atRest().flatMap((space) => [...space.sessions].map(([key, record]) => `${key} ${JSON.stringify(record)}`)),
 }));

@@ -8,13 +8,14 @@ import { Redis as IoRedis } from "ioredis";
 import { SessionConfigError } from "../../src/errors.js";
 import { kvStore } from "../../src/stores/kv.js";
 import { redisStore, type IoRedisClient } from "../../src/stores/redis.js";
+import { storeContext } from "../support/names.js";
 import { startBackend, type Backend } from "./backends.js";
 
 vi.mock("server-only", () => ({}));
 
 const PASSWORD = "options-test-password-of-32-chars!";
-/** Fake StoreContext (not under test here): these stores never seal, unseal or report in these cases. */
-const context = { seal: async () => "", unseal: async () => ({ ok: false as const, reason: "invalid" as const }), userKey: "userId", migrateFromIronSession: false, report: () => {} };
+/** A real StoreContext, as createSessions gives one. */
+const context = storeContext(PASSWORD);
 
 afterEach(() => {
   vi.unstubAllEnvs();

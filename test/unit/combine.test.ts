@@ -116,7 +116,7 @@ describe("combineProxies: two configurations in one proxy", () => {
     const downEngine = setup({ store: unreachableStore, cookie: { name: "admin" } }).engine;
     const down = proxyFactory(() => downEngine);
     const { site, cookies, send } = twoConfigurations();
-    cookies.set("admin", await signer({ 1: PASSWORD }, "session-id").sign("c2Vzc2lvbi1pZA"));
+    cookies.set("admin", await signer({ 1: PASSWORD }, "session-id", "admin").sign("c2Vzc2lvbi1pZA"));
     let seen: Session | undefined;
     const proxy = combineProxies(down(), site((request, session) => {
       seen = session;

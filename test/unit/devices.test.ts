@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { hashSessionId } from "../../src/codec/session-id.js";
+import { handleOf } from "../support/names.js";
 import { resolveConfig, type SessionOptions } from "../../src/config.js";
 import { deviceLabel } from "../../src/device.js";
 import { SessionConfigError } from "../../src/errors.js";
@@ -103,12 +103,12 @@ describe("sessions.revokeSession", () => {
     expect(listed.map((info) => [info.current, info.device])).toEqual(
       expect.arrayContaining([[true, { label: "Firefox on Linux" }], [false, { label: "Firefox on Linux" }]]),
     );
-    const other = await hashSessionId(ada[1]!.session.id!);
+    const other = await handleOf(ada[1]!.session.id!, PASSWORD);
     expect(await sessions.revokeSession("alan", other)).toBe(false);
-    expect(await sessions.revokeSession("ada", await hashSessionId(alan.id!))).toBe(false);
+    expect(await sessions.revokeSession("ada", await handleOf(alan.id!, PASSWORD))).toBe(false);
     expect(await sessions.revokeSession("ada", other)).toBe(true);
     expect(await sessions.revokeSession("ada", other)).toBe(false);
-    expect((await sessions.listSessions("ada")).map((info) => info.handle)).toEqual([await hashSessionId(ada[0]!.session.id!)]);
+    expect((await sessions.listSessions("ada")).map((info) => info.handle)).toEqual([await handleOf(ada[0]!.session.id!, PASSWORD)]);
     expect((await sessions.listSessions("alan")).length).toBe(1);
   });
 });

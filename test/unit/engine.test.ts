@@ -183,7 +183,7 @@ describe("purge", () => {
 describe("store failures", () => {
   it("surface as SessionStoreError and a report, never as a new session, and leave the cookie alone", async () => {
     const { open, events } = setup({ store: unreachableStore });
-    const jar = new TestJar({ session: await signer({ 1: PASSWORD }, "session-id").sign("c2Vzc2lvbi1pZA") });
+    const jar = new TestJar({ session: await signer({ 1: PASSWORD }, "session-id", "session").sign("c2Vzc2lvbi1pZA") });
     await expect(open(jar)).rejects.toThrow(SessionStoreError);
     expect(events.map((e) => e.type)).toEqual(["store-error"]);
     expect(jar.writes).toEqual([]);

@@ -18,7 +18,7 @@ beforeEach(() => {
 });
 
 describe("the proxy during a store outage", () => {
-  const signedId = () => signer({ 1: PASSWORD }, "session-id").sign("c2Vzc2lvbi1pZA");
+  const signedId = () => signer({ 1: PASSWORD }, "session-id", "session").sign("c2Vzc2lvbi1pZA");
   const request = async () => new NextRequest("https://app.test/dashboard", { headers: { cookie: `session=${await signedId()}` } });
 
   it("runs the handler on a session that reads as empty, says why, and refuses every write", async () => {

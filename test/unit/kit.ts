@@ -47,12 +47,12 @@ export function frozenClock() {
 const encoder = new TextEncoder();
 
 /**
- * A `<payload>.<id>.<mac>` token signed the way src/codec/signer.ts signs, with a secret an
- * attacker knows: for forging tests.
+ * A `<payload>.<id>.<mac>` token signed the way src/codec/signer.ts signs (key bound to purpose
+ * and cookie name), with a secret an attacker knows: for forging tests.
  */
-export async function forgeToken(payload: string, id: string, secret: string, purpose = "session-id"): Promise<string> {
+export async function forgeToken(payload: string, id: string, secret: string, purpose = "session-id", cookieName = "session"): Promise<string> {
   const hmacKey = (raw: BufferSource) => crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const derived = await crypto.subtle.sign("HMAC", await hmacKey(encoder.encode(secret)), encoder.encode(`next-session-kit/${purpose}/v1`));
+  const derived = await crypto.subtle.sign("HMAC", await hmacKey(encoder.encode(secret)), encoder.encode(`next-session-kit/${purpose}/v2/${cookieName}`));
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(derived), encoder.encode(`${payload}.${id}`));
   return `${payload}.${id}.${bytesToBase64url(new Uint8Array(mac))}`;
 }

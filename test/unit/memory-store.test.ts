@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { base64urlToBytes } from "../../src/codec/base64url.js";
-import { hashSessionId } from "../../src/codec/session-id.js";
+import { handleOf } from "../support/names.js";
 import { memoryStore } from "../../src/stores/memory.js";
 import { TestJar } from "./jar.js";
 import { forgeToken, frozenClock, INHERITED_IDS, OTHER_PASSWORD, PASSWORD, setup } from "./kit.js";
@@ -8,7 +8,7 @@ import { forgeToken, frozenClock, INHERITED_IDS, OTHER_PASSWORD, PASSWORD, setup
 const clock = frozenClock();
 const HOUR = 3600;
 
-// memoryStore() instances share one map per process (src/stores/memory.ts): start each test empty.
+// memoryStore() instances of one configuration share one map per process (src/stores/memory.ts): start each test empty.
 beforeEach(() => {
   (globalThis as Record<symbol, Map<string, unknown> | undefined>)[Symbol.for("next-session-kit.memory-store")]?.clear();
 });
@@ -25,13 +25,14 @@ async function twoRequests(open: ReturnType<typeof setup>["open"], jar: TestJar)
 }
 
 describe("memoryStore", () => {
-  it("puts only a signed id of at least 128 bits in the cookie", async () => {
+  it("puts only a signed id of 256 random bits (tagged with its password id) in the cookie", async () => {
     const { open, seed } = setupMemory();
     const jar = await seed({ userId: "plain-text-user-id" });
     const [id, passwordId, mac] = jar.get("session")!.split(".");
     expect(passwordId).toBe("1");
     expect(base64urlToBytes(mac!)!.length).toBe(32);
-    expect(base64urlToBytes(id!)!.length * 8).toBeGreaterThanOrEqual(128);
+    expect(id).toMatch(/^1~/);
+    expect(base64urlToBytes(id!.slice(2))!.length * 8).toBe(256);
     expect(jar.get("session")).not.toContain("plain-text-user-id");
     const { session } = await open(jar);
     expect(session.id).toBe(id);
@@ -136,7 +137,7 @@ describe("memoryStore", () => {
     const jars = [await seed({ userId: "u1" }), await seed({ userId: "u1" }), await seed({ userId: "u1" }), await seed({ userId: "u2" })];
     const ids = await Promise.all(jars.map(async (jar) => (await open(jar)).session.id!));
     const listed = await store.listSessions!("u1");
-    expect(listed.map((info) => info.handle).sort()).toEqual((await Promise.all(ids.slice(0, 3).map(hashSessionId))).sort());
+    expect(listed.map((info) => info.handle).sort()).toEqual((await Promise.all(ids.slice(0, 3).map((id) => handleOf(id, PASSWORD)))).sort());
     expect(listed[0]).toEqual({ handle: expect.any(String), createdAt: Date.now(), lastSeenAt: Date.now(), expiresAt: Date.now() + HOUR * 1000 });
 
     expect(await store.revokeSessions!("u1", [ids[0]!])).toBe(2);

@@ -6,10 +6,10 @@
 import { parseSetCookie, type SetCookie } from "cookie";
 import { NextRequest } from "next/server.js";
 import { describe, expect, it } from "vitest";
-import { hashSessionId } from "../../src/codec/session-id.js";
+import { handleOf } from "../support/names.js";
 import { proxyFactory, type ProxyHandler } from "../../src/next/proxy.js";
 import { memoryStore } from "../../src/stores/memory.js";
-import { frozenClock, setup } from "./kit.js";
+import { frozenClock, PASSWORD, setup } from "./kit.js";
 
 const clock = frozenClock();
 const ORIGIN = "https://app.example.com";
@@ -196,9 +196,10 @@ describe("expired sessions", () => {
     const stricter = browserAndProxy({ store, idleTimeout: 60, absoluteTimeout: 120 });
     for (const [name, value] of cookies) stricter.cookies.set(name, value);
     clock.advance(121);
-    // memoryStore's process-wide map (src/stores/memory.ts), read directly: a load would tidy it.
-    const map = (globalThis as Record<symbol, Map<string, unknown>>)[Symbol.for("next-session-kit.memory-store")]!;
-    const digest = await hashSessionId(id);
+    // memoryStore's process-wide spaces (src/stores/memory.ts), read directly: a load would tidy them.
+    const spaces = (globalThis as Record<symbol, Map<string, { sessions: Map<string, unknown> }>>)[Symbol.for("next-session-kit.memory-store")]!;
+    const digest = await handleOf(id, PASSWORD);
+    const map = { has: (key: string) => [...spaces.values()].some((space) => space.sessions.has(key)) };
     expect(map.has(digest)).toBe(true);
     const purge = await stricter.send(undefined);
     expect(purge.set.find((c) => c.name === "session")).toMatchObject({ value: "", maxAge: 0 });

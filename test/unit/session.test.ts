@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { SessionError, SessionReadOnlyError } from "../../src/errors.js";
+import { SessionError, SessionReadOnlyError, SessionValidationError } from "../../src/errors.js";
 import { memoryStore } from "../../src/stores/memory.js";
 import { TestJar } from "./jar.js";
 import { frozenClock, setup, T0 } from "./kit.js";
@@ -241,5 +241,16 @@ describe("fresh login: renew({ authenticated: true }), authenticatedAt, isFresh"
   it("isFresh refuses a maxAge that is not a number of seconds", async () => {
     const { session } = await setup().open(new TestJar());
     expect(() => session.isFresh(Number.NaN)).toThrow(/isFresh\(maxAgeSeconds\) needs a number of seconds/);
+  });
+});
+
+describe("the user field on a server-side store", () => {
+  it("accepts a string or a number (indexed as its string form) and refuses anything else", async () => {
+    const { session } = await setup({ store: memoryStore() }).open(new TestJar());
+    session.set("userId", "ada").set("userId", 42).set("userId", null);
+    for (const value of [true, { id: 42 }, ["ada"]]) expect(() => session.set("userId", value)).toThrow(SessionValidationError);
+    // The cookie store keeps no index: any JSON value is fine there.
+    const { session: cookie } = await setup().open(new TestJar());
+    expect(() => cookie.set("userId", { id: 42 })).not.toThrow();
   });
 });

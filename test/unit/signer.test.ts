@@ -6,35 +6,35 @@ const payload = "c2Vzc2lvbi1pZA";
 
 describe("signer", () => {
   it("signs as <payload>.<newest id>.<mac> and verifies its own tokens", async () => {
-    const sign = signer({ 1: PASSWORD, 2: OTHER_PASSWORD }, "session-id");
+    const sign = signer({ 1: PASSWORD, 2: OTHER_PASSWORD }, "session-id", "session");
     const token = await sign.sign(payload);
     expect(token).toMatch(/^c2Vzc2lvbi1pZA\.2\.[A-Za-z0-9_-]{43}$/);
     expect(await sign.verify(token)).toBe(payload);
   });
 
   it("keeps verifying tokens of an older password after rotation, and rejects a removed one", async () => {
-    const old = await signer({ 1: PASSWORD }, "session-id").sign(payload);
-    expect(await signer({ 2: OTHER_PASSWORD, 1: PASSWORD }, "session-id").verify(old)).toBe(payload);
-    expect(await signer({ 2: OTHER_PASSWORD }, "session-id").verify(old)).toBeUndefined();
+    const old = await signer({ 1: PASSWORD }, "session-id", "session").sign(payload);
+    expect(await signer({ 2: OTHER_PASSWORD, 1: PASSWORD }, "session-id", "session").verify(old)).toBe(payload);
+    expect(await signer({ 2: OTHER_PASSWORD }, "session-id", "session").verify(old)).toBeUndefined();
   });
 
   it("never verifies a token made for another purpose (a signed cookie is not a session id)", async () => {
-    const cookie = await signer({ 1: PASSWORD }, "signed-cookie").sign(payload);
-    expect(await signer({ 1: PASSWORD }, "signed-cookie").verify(cookie)).toBe(payload);
-    expect(await signer({ 1: PASSWORD }, "session-id").verify(cookie)).toBeUndefined();
+    const cookie = await signer({ 1: PASSWORD }, "signed-cookie", "session").sign(payload);
+    expect(await signer({ 1: PASSWORD }, "signed-cookie", "session").verify(cookie)).toBe(payload);
+    expect(await signer({ 1: PASSWORD }, "session-id", "session").verify(cookie)).toBeUndefined();
   });
 
   it("accepts one spelling of a signature only (no re-spelled last base64url character)", async () => {
-    const token = await signer({ 1: PASSWORD }, "session-id").sign(payload);
+    const token = await signer({ 1: PASSWORD }, "session-id", "session").sign(payload);
     const last = token.at(-1)!;
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const respelled = [...alphabet].filter((c) => c !== last).map((c) => token.slice(0, -1) + c);
-    for (const variant of respelled) expect(await signer({ 1: PASSWORD }, "session-id").verify(variant)).toBeUndefined();
+    for (const variant of respelled) expect(await signer({ 1: PASSWORD }, "session-id", "session").verify(variant)).toBeUndefined();
   });
 
   it("matches forgeToken under the right password (so the forging tests mean something), not under another", async () => {
-    expect(await signer({ 1: PASSWORD }, "session-id").verify(await forgeToken(payload, "1", OTHER_PASSWORD))).toBeUndefined();
-    expect(await signer({ 1: PASSWORD }, "session-id").verify(await forgeToken(payload, "1", PASSWORD))).toBe(payload);
+    expect(await signer({ 1: PASSWORD }, "session-id", "session").verify(await forgeToken(payload, "1", OTHER_PASSWORD))).toBeUndefined();
+    expect(await signer({ 1: PASSWORD }, "session-id", "session").verify(await forgeToken(payload, "1", PASSWORD))).toBe(payload);
   });
 
   it.each([
@@ -46,11 +46,11 @@ describe("signer", () => {
     ["no mac", (t: string) => t.split(".").slice(0, 2).join(".")],
     ["an empty string", () => ""],
   ])("rejects %s", async (_name, tamper) => {
-    const sign = signer({ 1: PASSWORD }, "session-id");
+    const sign = signer({ 1: PASSWORD }, "session-id", "session");
     expect(await sign.verify(tamper(await sign.sign(payload)))).toBeUndefined();
   });
 
   it.each(INHERITED_IDS)("rejects a token under the inherited password id $id (its secret is public)", async ({ id, secret }) => {
-    expect(await signer({ 1: PASSWORD }, "session-id").verify(await forgeToken(payload, id, secret))).toBeUndefined();
+    expect(await signer({ 1: PASSWORD }, "session-id", "session").verify(await forgeToken(payload, id, secret))).toBeUndefined();
   });
 });

@@ -14,8 +14,9 @@
  * to apply late: none resurrects a deleted session, a late delete or revoke is what was asked
  * for, and a late save or renew only leaves a session no cookie points to, which expires.
  */
-import { hashSessionId, newSessionId } from "../../codec/session-id.js";
+import { SessionStoreError } from "../../errors.js";
 import type { SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "../types.js";
+import { indexedUser } from "../user-index.js";
 import { bounded, DEFAULT_TIMEOUT_MS } from "./bounded.js";
 import { dataField, dataPairs, deviceFrom, fromHash, metaPairs, untag } from "./fields.js";
 import { layout } from "./layout.js";
@@ -37,47 +38,54 @@ export interface RedisFamilyOptions {
 export function scriptedStore(name: string, commands: ScriptCommands, options: RedisFamilyOptions = {}): SessionStore {
   const keys = layout(options.prefix ?? "nsk:");
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let context: Pick<StoreContext, "userKey" | "report"> = { userKey: "userId", report: () => {} };
+  let context: StoreContext | undefined;
+  const ctx = (): StoreContext => {
+    if (!context) throw new SessionStoreError(`next-session-kit: ${name}() used before createSessions() initialised it.`);
+    return context;
+  };
 
   const call = <T>(operation: string, work: () => Promise<T>) => bounded(name, operation, timeoutMs, work);
   const run = (script: LuaScript, scriptKeys: string[], args: string[]) => script.run(commands, scriptKeys, args);
 
-  /** The key, index base and index member of a session id. */
+  /** The key, index base and index member of a session id; undefined when the id names none (its password is gone). */
   const locate = async (id: string) => {
-    const hash = await hashSessionId(id);
+    const hash = await ctx().names.session(id);
+    if (hash === undefined) return undefined;
     const bucket = keys.bucketOf(hash);
     return { hash, bucket, key: keys.session(hash), base: keys.indexBase(bucket) };
   };
-  /** The digest the user index is keyed by; "" when the session names no user. */
-  const userOf = async (record: SessionRecord) => {
-    const user = record.data[context.userKey];
-    return typeof user === "string" ? hashSessionId(user) : "";
+  /** The digest the user index of session `id` is keyed by; "" when the session names no user. */
+  const userOf = async (record: SessionRecord, id: string) => {
+    const user = indexedUser(record.data, ctx().userKey);
+    return user === undefined ? "" : ((await ctx().names.user(user, id)) ?? "");
   };
   /** A fresh id whose hash falls in `bucket`, so a renewal stays in one Cluster slot. */
   const newIdIn = async (bucket: string) => {
     for (;;) {
-      const id = newSessionId();
-      const hash = await hashSessionId(id);
+      const id = ctx().names.newId();
+      const hash = (await ctx().names.session(id))!;
       if (keys.bucketOf(hash) === bucket) return { id, hash, key: keys.session(hash) };
     }
   };
   /** What update() does to the user index: a new digest, "" for none, "=" to keep the stored one. */
-  const userChange = (record: SessionRecord, changes: SessionChanges) => {
-    if (changes.set.includes(context.userKey)) return userOf(record);
-    return changes.cleared || changes.unset.includes(context.userKey) ? "" : "=";
+  const userChange = (record: SessionRecord, changes: SessionChanges, id: string) => {
+    if (changes.set.includes(ctx().userKey)) return userOf(record, id);
+    return changes.cleared || changes.unset.includes(ctx().userKey) ? "" : "=";
   };
   /** The meta fields of a new session, in script argument order (c, s, e, u). */
-  const metaOf = async (record: SessionRecord) => [
+  const metaOf = async (record: SessionRecord, id: string) => [
     String(record.createdAt),
     String(record.lastSeenAt),
     String(record.expiresAt),
-    await userOf(record),
+    await userOf(record, id),
   ];
-  /** Runs a per-bucket script of one user's index in every bucket, concurrently. */
+  /** Runs a per-bucket script of one user's index in every bucket (under each of its digests), concurrently. */
   const everyBucket = async (userId: string, script: LuaScript, extra: string[]) => {
-    const user = await hashSessionId(userId);
+    const users = await ctx().names.users(userId);
     const now = String(Date.now());
-    return Promise.all(keys.buckets.map((bucket) => run(script, [keys.indexBase(bucket) + user], [keys.sessionBase(bucket), user, now, ...extra])));
+    return Promise.all(
+      users.flatMap((user) => keys.buckets.map((bucket) => run(script, [keys.indexBase(bucket) + user], [keys.sessionBase(bucket), user, now, ...extra]))),
+    );
   };
 
   return {
@@ -88,47 +96,54 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
     },
     load: (id, touch?: TouchRequest) =>
       call("load the session", async () => {
-        const { hash, key, base } = await locate(id);
+        const located = await locate(id);
+        if (!located) return undefined;
+        const { hash, key, base } = located;
         const due = touch ? [touch.dueBefore, touch.idleMs, touch.absoluteMs].map(String) : ["", "", ""];
         const reply = await run(LOAD, [key], [base, hash, String(touch?.now ?? Date.now()), ...due]);
         try {
           return fromHash(reply);
         } catch {
-          context.report({ type: "invalid-record", reason: "unreadable session hash" });
+          ctx().report({ type: "invalid-record", reason: "unreadable session hash" });
           return undefined;
         }
       }),
     save: (record) =>
       call("save the session", async () => {
-        const id = newSessionId();
-        const { hash, key, base } = await locate(id);
-        await run(SAVE, [key], [base, hash, String(Date.now()), ...(await metaOf(record)), ...metaPairs(record), ...dataPairs(record, Object.keys(record.data))]);
+        const id = ctx().names.newId();
+        const { hash, key, base } = (await locate(id))!;
+        await run(SAVE, [key], [base, hash, String(Date.now()), ...(await metaOf(record, id)), ...metaPairs(record), ...dataPairs(record, Object.keys(record.data))]);
         return id;
       }),
     update: (id, record, changes) =>
       call("update the session", async () => {
-        const { hash, key, base } = await locate(id);
+        const located = await locate(id);
+        if (!located) return undefined;
+        const { hash, key, base } = located;
         const removed = changes.unset.map(dataField);
         const args = [base, hash, String(Date.now()), String(record.lastSeenAt), String(record.expiresAt), changes.cleared ? "1" : "0"];
-        args.push(await userChange(record, changes), String(removed.length), ...removed, ...dataPairs(record, changes.set));
+        args.push(await userChange(record, changes, id), String(removed.length), ...removed, ...dataPairs(record, changes.set));
         return Number(await run(UPDATE, [key], args)) === 1 ? id : undefined;
       }),
     touch: (id, record) =>
       call("extend the session", async () => {
-        const { hash, key, base } = await locate(id);
+        const located = await locate(id);
+        if (!located) return undefined;
+        const { hash, key, base } = located;
         const args = [base, hash, String(Date.now()), String(record.lastSeenAt), String(record.expiresAt)];
         return Number(await run(TOUCH, [key], args)) === 1 ? id : undefined;
       }),
     delete: (id) =>
       call("delete the session", async () => {
-        const { hash, key, base } = await locate(id);
-        await run(DELETE, [key], [base, hash]);
+        const located = await locate(id);
+        if (located) await run(DELETE, [located.key], [located.base, located.hash]);
       }),
     renew: (id, record) =>
       call("renew the session", async () => {
         const old = await locate(id);
+        if (!old) return undefined;
         const fresh = await newIdIn(old.bucket);
-        const args = [old.base, fresh.hash, String(Date.now()), ...(await metaOf(record)), old.hash, ...metaPairs(record), ...dataPairs(record, Object.keys(record.data))];
+        const args = [old.base, fresh.hash, String(Date.now()), ...(await metaOf(record, fresh.id)), old.hash, ...metaPairs(record), ...dataPairs(record, Object.keys(record.data))];
         return Number(await run(RENEW, [old.key, fresh.key], args)) === 1 ? fresh.id : undefined;
       }),
     listSessions: (userId) =>
@@ -147,7 +162,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
       }),
     revokeSessions: (userId, except) =>
       call("revoke a user's sessions", async () => {
-        const keep = await Promise.all(except.map(hashSessionId));
+        const keep = (await Promise.all(except.map(ctx().names.session))).filter((hash) => hash !== undefined);
         const counts = await everyBucket(userId, REVOKE, keep);
         return counts.reduce<number>((sum, count) => sum + Number(count), 0);
       }),
@@ -156,8 +171,9 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
         // A handle is an at-rest digest; anything else names no session (and no other key).
         if (!HANDLE.test(handle)) return false;
         const bucket = keys.bucketOf(handle);
-        const user = await hashSessionId(userId);
-        return Number(await run(REVOKE_ONE, [keys.indexBase(bucket) + user], [keys.sessionBase(bucket), user, handle])) === 1;
+        const users = await ctx().names.users(userId);
+        const ended = await Promise.all(users.map((user) => run(REVOKE_ONE, [keys.indexBase(bucket) + user], [keys.sessionBase(bucket), user, handle])));
+        return ended.some((count) => Number(count) === 1);
       }),
   };
 }
