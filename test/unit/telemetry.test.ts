@@ -10,10 +10,10 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { parseSetCookie } from "cookie";
 import { NextRequest } from "next/server.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hashSessionId } from "../../src/codec/session-id.js";
+import { handleOf } from "../support/names.js";
 import { proxyFactory, type ProxyHandler } from "../../src/next/proxy.js";
 import { startBackend, type Backend } from "../stores/backends.js";
-import { setup } from "./kit.js";
+import { PASSWORD, setup } from "./kit.js";
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -66,7 +66,7 @@ const summary = () =>
 
 /** No span carries anything but the three attributes, and none names the session, its digest, its cookie or its data. */
 async function expectNothingIdentifying(spans: ReadableSpan[], id: string, cookie: string | undefined) {
-  const secrets = [id, await hashSessionId(id), cookie, "ada-lovelace-1815"].filter(Boolean) as string[];
+  const secrets = [id, await handleOf(id, PASSWORD), cookie, "ada-lovelace-1815"].filter(Boolean) as string[];
   for (const span of spans) {
     expect(Object.keys(span.attributes).sort()).toEqual([...ATTRIBUTES].sort());
     expect(span.attributes["next_session_kit.duration_ms"]).toBeTypeOf("number");
