@@ -6,10 +6,10 @@
  * one Cluster slot: one Lua script updates both, atomically, on any deployment. The price is
  * that listing or revoking a user's sessions runs one (tiny) script per bucket.
  *
- *   <prefix>{<bucket>}:s:<hashSessionId(session id)>   hash: one field per data key + meta fields
- *   <prefix>{<bucket>}:u:<hashSessionId(user id)>    sorted set: session hashes scored by expiresAt
+ *   <prefix>{<bucket>}:s:<names.session(session id)> hash: one field per data key + meta fields
+ *   <prefix>{<bucket>}:u:<names.user(user id, …)>   sorted set: session hashes scored by expiresAt
  *
- * Only (128-bit) SHA-256 digests appear in key names: a dump or `KEYS` listing names no live session and
+ * Only keyed 128-bit digests (see codec/session-id.ts) appear in key names: a dump or `KEYS` listing names no live session and
  * no user.
  */
 import { SessionConfigError } from "../../errors.js";
