@@ -57,12 +57,15 @@ describe("on the KV store", () => {
     expect(atRest).not.toContain(planted);
   });
 
-  it("ids carry 256 bits and only their SHA-256 digest is at rest", async () => {
+  it("ids carry 256 random bits and only their keyed digest is at rest", async () => {
     const client = new HttpClient(app.url);
     await login(client);
     await client.submit("/cart", { item: "tea" }, 'name="item"');
     const id = idOf(client.cookies.get("session")!);
-    expect(Buffer.from(id, "base64url").length * 8).toBe(256);
+    // An id is `<password id>~<random part>` (the tag keeps its digest stable through rotation).
+    const [tag, random] = id.split("~");
+    expect(tag).toMatch(/^[1-9][0-9]*$/);
+    expect(Buffer.from(random!, "base64url").length * 8).toBe(256);
     const atRest = (await scanAll(kv)).join("\n");
     expect(atRest).toContain(await handleOf(id, TEST_PASSWORD));
     expect(atRest).toContain("tea"); // values are read as text: a raw id would show

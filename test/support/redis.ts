@@ -229,6 +229,9 @@ export async function watchCommands(urls: string[]): Promise<CommandWatch> {
     urls.map(async (url) => {
       const control = new Redis(url);
       control.on("error", () => {}); // outage tests stop the server; the watch just reconnects
+      // MONITOR asked of a client that is still connecting can mix its stream into ordinary
+      // replies (ioredis' "Command queue state error"): wait until the connection answers.
+      await control.ping();
       const monitor = await control.monitor();
       monitor.on("error", () => {});
       const seen: Array<{ args: string[]; source: string }> = [];
