@@ -1,3 +1,5 @@
+import { base64urlToBytes } from "./base64url.js";
+
 /**
  * The text of an Iron seal, `Fe26.2*<id>*<salt>*<iv>*<data>*<expiration>*<hmacSalt>*<hmac>~2`,
  * read in one place: the codecs verify it, the seal cache and the iron-session import read its
@@ -23,4 +25,15 @@ export function sealExpiration(fields: SealFields): number | undefined {
   const expiration = fields[5];
   if (expiration === "") return Infinity;
   return EXPIRATION.test(expiration) ? Number.parseInt(expiration, 10) : undefined;
+}
+
+/**
+ * True when `seal` is spelled exactly as iron writes it: the `~2` suffix and nothing after it,
+ * and canonical base64url in the binary fields. Iron also opens other spellings of one seal
+ * (any text after `~`, padding or `+/` in the MAC field, which the MAC does not cover): endless
+ * distinct strings for one session. Only the canonical one is worth remembering.
+ */
+export function isCanonicalSeal(seal: string, fields: SealFields): boolean {
+  const [, , , iv, encrypted, , , mac] = fields;
+  return seal === `${fields.join("*")}~2` && [iv, encrypted, mac].every((field) => base64urlToBytes(field) !== undefined);
 }

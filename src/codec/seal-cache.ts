@@ -6,9 +6,11 @@
  */
 import type { UnsealResult } from "../stores/types.js";
 import type { IronCodec } from "./iron.js";
-import { sealExpiration, sealFields } from "./iron-format.js";
+import { isCanonicalSeal, sealExpiration, sealFields } from "./iron-format.js";
 
 const DEFAULT_MAX = 1000;
+/** Entries may reach 16 KB (a seal and its JSON): the entry bound alone would allow 16 MB. */
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
 interface Entry {
   /**
@@ -20,44 +22,72 @@ interface Entry {
   json: string;
   /** The seal's own expiration (epoch ms), or Infinity for a seal without one. */
   expiresAt: number;
+  /** What the entry holds (the seal and the JSON), counted as the strings' lengths. */
+  bytes: number;
+}
+
+/** The verified seals, least recently used first, and their total size. */
+interface Cache {
+  entries: Map<string, Entry>;
+  bytes: number;
+  max: number;
+  maxBytes: number;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`next-session-kit: cachedUnseal ${name} must be a positive integer, got ${value}.`);
+  return value;
 }
 
 /**
- * Wraps `codec` with a bounded LRU (default 1000) of verified seals, keyed by the full seal
- * string. Only successful unseals are stored, and a hit is served only before the seal's own
- * expiration (without the 60 s skew codecs allow, so a hit never outlives the seal). The cache
- * lives inside this wrapper, one per codec and so per password set: a codec built without a
- * rotated-out password never sees seals cached under it. `seal` passes through.
+ * Wraps `codec` with an LRU of verified seals, bounded by entries (default 1000) and by size
+ * (default 4 MB), keyed by the full seal string. Only successful unseals of a seal in its
+ * canonical spelling are stored (other spellings of one seal still open, uncached, so they
+ * cannot flush the cache), and a hit is served only before the seal's own expiration (without
+ * the 60 s skew codecs allow, so a hit never outlives the seal). The cache lives inside this
+ * wrapper, one per codec and so per password set: a codec built without a rotated-out password
+ * never sees seals cached under it. `seal` passes through.
  */
-export function cachedUnseal(codec: IronCodec, options: { max?: number } = {}): IronCodec {
-  const max = options.max ?? DEFAULT_MAX;
-  if (!Number.isInteger(max) || max < 1) throw new RangeError(`next-session-kit: cachedUnseal max must be a positive integer, got ${max}.`);
-  const entries = new Map<string, Entry>();
+export function cachedUnseal(codec: IronCodec, options: { max?: number; maxBytes?: number } = {}): IronCodec {
+  const cache: Cache = {
+    entries: new Map(),
+    bytes: 0,
+    max: positiveInteger("max", options.max ?? DEFAULT_MAX),
+    maxBytes: positiveInteger("maxBytes", options.maxBytes ?? DEFAULT_MAX_BYTES),
+  };
   return {
     seal: (value, expiresAt) => codec.seal(value, expiresAt),
     async unseal(seal): Promise<UnsealResult> {
-      const hit = recall(entries, seal);
+      const hit = recall(cache, seal);
       if (hit !== undefined) return { ok: true, value: JSON.parse(hit) };
       const result = await codec.unseal(seal);
-      if (result.ok) remember(entries, max, seal, result.value);
+      if (result.ok) remember(cache, seal, result.value);
       return result;
     },
   };
 }
 
+function forget(cache: Cache, seal: string): void {
+  const entry = cache.entries.get(seal);
+  if (!entry) return;
+  cache.entries.delete(seal);
+  cache.bytes -= entry.bytes;
+}
+
 /** The cached JSON for `seal` when still live, refreshed as most recently used. */
-function recall(entries: Map<string, Entry>, seal: string): string | undefined {
-  const entry = entries.get(seal);
+function recall(cache: Cache, seal: string): string | undefined {
+  const entry = cache.entries.get(seal);
   if (!entry) return undefined;
-  entries.delete(seal);
+  forget(cache, seal);
   if (entry.expiresAt <= Date.now()) return undefined;
-  entries.set(seal, entry);
+  cache.entries.set(seal, entry);
+  cache.bytes += entry.bytes;
   return entry.json;
 }
 
-function remember(entries: Map<string, Entry>, max: number, seal: string, value: unknown): void {
+function remember(cache: Cache, seal: string, value: unknown): void {
   const fields = sealFields(seal);
-  const expiresAt = fields && sealExpiration(fields);
+  const expiresAt = fields && isCanonicalSeal(seal, fields) ? sealExpiration(fields) : undefined;
   if (expiresAt === undefined || expiresAt <= Date.now()) return;
   let json: string | undefined;
   try {
@@ -66,6 +96,10 @@ function remember(entries: Map<string, Entry>, max: number, seal: string, value:
     return; // not from a JSON codec: serve it uncached rather than fail the unseal
   }
   if (json === undefined) return;
-  entries.set(seal, { json, expiresAt });
-  while (entries.size > max) entries.delete(entries.keys().next().value as string);
+  const bytes = seal.length + json.length;
+  if (bytes > cache.maxBytes) return;
+  forget(cache, seal);
+  cache.entries.set(seal, { json, expiresAt, bytes });
+  cache.bytes += bytes;
+  while (cache.entries.size > cache.max || cache.bytes > cache.maxBytes) forget(cache, cache.entries.keys().next().value as string);
 }

@@ -106,6 +106,56 @@ describe("cachedUnseal", () => {
     expect(unseal).toHaveBeenCalledTimes(4);
   });
 
+  it("caches only the canonical spelling: 10,000 other spellings of one seal take no entry", async () => {
+    const { codec, unseal } = counted({ 1: OLD });
+    const cache = cachedUnseal(codec, { max: 2 });
+    const kept = await codec.seal({ kept: true }, Date.now() + HOUR);
+    const seal = await codec.seal({ user: "ada" }, Date.now() + HOUR);
+    await cache.unseal(kept);
+    // Iron opens all of these (the MAC does not cover its own spelling nor the text after "~").
+    const digest = seal.slice(seal.lastIndexOf("*") + 1, -2);
+    const head = seal.slice(0, -digest.length - 2);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const digests = [
+      digest,
+      `${digest}=`,
+      `${digest.slice(0, 20)} ${digest.slice(20)}`,
+      digest.slice(0, -1) + alphabet[alphabet.indexOf(digest.at(-1)!) ^ 1],
+    ];
+    const variants = Array.from({ length: 10_000 }, (_, i) => `${head}${digests[i % digests.length]}~x${Math.floor(i / digests.length)}`);
+    expect(new Set(variants).size).toBe(10_000);
+    for (const variant of variants) expect(await cache.unseal(variant)).toEqual({ ok: true, value: { user: "ada" } });
+    expect(unseal).toHaveBeenCalledTimes(10_001);
+    await cache.unseal(seal);
+    // Two entries at most: had any variant been cached, `kept` would have been evicted.
+    expect(await cache.unseal(kept)).toEqual({ ok: true, value: { kept: true } });
+    expect(await cache.unseal(seal)).toEqual({ ok: true, value: { user: "ada" } });
+    expect(unseal).toHaveBeenCalledTimes(10_002);
+  });
+
+  it("evicts the least recently used seals beyond maxBytes, and never caches a seal larger than that", async () => {
+    const { codec, unseal } = counted({ 1: OLD });
+    const [a, b, c] = await Promise.all([1, 2, 3].map((n) => codec.seal({ n }, Date.now() + HOUR)));
+    const size = a!.length + JSON.stringify({ n: 1 }).length;
+    const cache = cachedUnseal(codec, { maxBytes: 2 * size + 1 });
+    await cache.unseal(a!);
+    await cache.unseal(b!);
+    await cache.unseal(a!); // hit: a becomes most recent
+    await cache.unseal(c!); // evicts b: three entries would exceed maxBytes
+    expect(unseal).toHaveBeenCalledTimes(3);
+    await cache.unseal(a!);
+    await cache.unseal(c!);
+    expect(unseal).toHaveBeenCalledTimes(3);
+    await cache.unseal(b!);
+    expect(unseal).toHaveBeenCalledTimes(4);
+    const huge = await codec.seal({ text: "x".repeat(3 * size) }, Date.now() + HOUR);
+    await cache.unseal(huge);
+    await cache.unseal(huge);
+    expect(unseal).toHaveBeenCalledTimes(6);
+    await cache.unseal(b!); // still cached: the huge seal evicted nothing
+    expect(unseal).toHaveBeenCalledTimes(6);
+  });
+
   it("returns fresh values: mutating one does not change the next hit", async () => {
     const { codec } = counted({ 1: OLD });
     const cache = cachedUnseal(codec);
@@ -139,7 +189,10 @@ describe("cachedUnseal", () => {
     expect(await cache.unseal(sealed)).toEqual({ ok: true, value: { a: 1 } });
   });
 
-  it("rejects a max that is not a positive integer", () => {
-    for (const max of [0, -1, 1.5, Number.NaN]) expect(() => cachedUnseal(ironCodecNode({ 1: OLD })!, { max })).toThrow(RangeError);
+  it("rejects a max or maxBytes that is not a positive integer", () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => cachedUnseal(ironCodecNode({ 1: OLD })!, { max: bad })).toThrow(RangeError);
+      expect(() => cachedUnseal(ironCodecNode({ 1: OLD })!, { maxBytes: bad })).toThrow(RangeError);
+    }
   });
 });
