@@ -1,6 +1,7 @@
 "use server";
 // Server Actions: the places (with Route Handlers and the proxy) where a session can be written.
 import { redirect } from "next/navigation";
+import { safeNext } from "../lib/safe-next";
 import { FRESH_LOGIN_SECONDS, getSession, sessions } from "../lib/session";
 import { checkCredentials } from "../lib/users";
 
@@ -17,8 +18,7 @@ export async function login(_state: LoginState, form: FormData): Promise<LoginSt
   session.set("name", name);
   session.flash("notice", `Welcome back, ${name}!`);
   await session.save();
-  const next = String(form.get("next") ?? "");
-  redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/dashboard");
+  redirect(safeNext(String(form.get("next") ?? "")));
 }
 
 export async function logout(): Promise<void> {

@@ -55,6 +55,14 @@ export function describeAppFlows(storeName: string, env: () => Record<string, st
       expect(testId(again.body, "flash")).toBeUndefined();
     });
 
+    it("login follows a local `next` and refuses an open redirect (falls back to /)", async () => {
+      const to = async (next: string) =>
+        (await new HttpClient(app.url).submit(`/login?next=${encodeURIComponent(next)}`, { username: "ada", password: "lovelace" })).headers.get("location");
+      expect(await to("/cart?x=1")).toBe("/cart?x=1");
+      expect(await to("/\\evil.example")).toBe("/");
+      expect(await to("https://evil.example/")).toBe("/");
+    });
+
     it("a Route Handler returns the session as JSON, 401 when logged out", async () => {
       const anonymous = await new HttpClient(app.url).get("/api/me");
       expect(anonymous.status).toBe(401);
