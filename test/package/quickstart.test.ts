@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { ensureBuilt, ROOT } from "../support/next-app.js";
-import { packedApp } from "../support/packed-app.js";
+import { npm, packedApp } from "../support/packed-app.js";
 
 /** The code blocks of a README section whose first line names their file: `// lib/session.ts`. */
 export function quickStartFiles(readme: string, section: string): Record<string, string> {
@@ -40,6 +40,22 @@ it("the README quick start type-checks against the packed package", async () => 
     expect(manifest.exports[entry]).toMatchObject({ types: expect.stringMatching(/\.d\.ts$/), default: expect.stringMatching(/\.js$/) });
   }
 }, 600_000);
+
+/** Every path a manifest value names (`exports` with its conditions, `bin`), as `npm pack` lists it. */
+function namedPaths(value: unknown): string[] {
+  if (typeof value === "string") return [value.replace(/^\.\//, "")];
+  return Object.values(value as Record<string, unknown>).flatMap(namedPaths);
+}
+
+it("every file that package.json's `exports` (types and default) and `bin` name is in the `npm pack` tarball", () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  const [pack] = JSON.parse(npm(["pack", "--dry-run", "--json", "--silent"], ROOT)) as [{ files: { path: string }[] }];
+  const packed = new Set(pack.files.map((file) => file.path));
+  const named = [...namedPaths(manifest.exports), ...namedPaths(manifest.bin)];
+  // The walk found the conditions, not just the subpaths (a `types` and a `default` per subpath).
+  expect(named).toEqual(expect.arrayContaining(["dist/index.d.ts", "dist/index.js", "dist/stores/kv.d.ts", "dist/client.js", "dist/cli.js"]));
+  expect(named.filter((path) => !packed.has(path))).toEqual([]);
+});
 
 it("`npx next-session-kit secret` from the packed package prints passwords that createSessions accepts; weak ones are refused with the fix", async () => {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");

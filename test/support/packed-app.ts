@@ -12,11 +12,13 @@ import { inject } from "vitest";
 import { ROOT } from "./next-app.js";
 import { oncePerRun } from "./once.js";
 
-function npm(args: string[], cwd: string): void {
+/** Runs npm (the one running the tests, when there is one); returns its standard output. */
+export function npm(args: string[], cwd: string): string {
   const cli = process.env.npm_execpath;
   const [command, argv] = cli ? [process.execPath, [cli, ...args]] : ["npm", args];
   const result = spawnSync(command, argv, { cwd, encoding: "utf8", env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" } });
   if (result.status !== 0) throw new Error(`npm ${args.join(" ")} failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
 }
 
 /** Runs `make` in a fresh temporary directory once per test run; returns the directory. */
