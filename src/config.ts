@@ -52,7 +52,7 @@ export type RenewalOptions =
   | {
       /**
        * Extend on every request, but write at most once per `updateAge` seconds (default: the
-       * smaller of one hour and half the idle timeout). Costs one cookie re-seal (cookie store)
+       * smaller of one hour and half the idle timeout; at most half the idle timeout). Costs one cookie re-seal (cookie store)
        * or one TTL extension folded into the read (server stores) per `updateAge`.
        */
       policy: "on-every-request";
@@ -255,6 +255,20 @@ function defaultSecure(): boolean {
   return env !== "development" && env !== "test";
 }
 
+/** A Path attribute browsers honour: starts with "/", printable ASCII without ";" (RFC 6265). */
+function checkPath(path: unknown): void {
+  if (typeof path !== "string" || !path.startsWith("/")) fail(`\`cookie.path\` must be a string starting with "/" (got ${JSON.stringify(path)}), such as "/" or "/app".`);
+  if (!/^[\x20-\x3A\x3C-\x7E]*$/.test(path)) fail(`\`cookie.path\` ${JSON.stringify(path)} holds a character a cookie path cannot carry (";", control characters or non-ASCII): percent-encode it, e.g. "/caf%C3%A9".`);
+}
+
+/** A host name (optionally with a leading dot), as browsers accept in a Domain attribute. */
+function checkDomain(domain: unknown): void {
+  const label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+  if (typeof domain !== "string" || !new RegExp(`^\\.?${label}(?:\\.${label})*$`).test(domain)) {
+    fail(`\`cookie.domain\` must be a host name such as "example.com" (got ${JSON.stringify(domain)}): no scheme, port, path, spaces or ";". Leave it out to bind the cookie to the exact host.`);
+  }
+}
+
 function resolveCookie(options: CookieOptions | undefined): Pick<SessionConfig, "cookieName" | "cookie" | "contentSecurity"> {
   const given = options ?? {};
   if (typeof given !== "object") fail("`cookie` must be an object such as { name: \"session\" }.");
@@ -277,13 +291,15 @@ function resolveCookie(options: CookieOptions | undefined): Pick<SessionConfig, 
   };
   if (!["lax", "strict", "none"].includes(cookie.sameSite)) fail("`cookie.sameSite` must be \"lax\", \"strict\" or \"none\".");
   if (cookie.sameSite === "none" && !cookie.secure) fail("`cookie.sameSite: \"none\"` requires `secure: true`: browsers drop such cookies otherwise.");
-  if (!cookie.path.startsWith("/")) fail("`cookie.path` must start with \"/\".");
-  if (name.startsWith("__Host-")) {
+  checkPath(cookie.path);
+  if (cookie.domain !== undefined) checkDomain(cookie.domain);
+  // Browsers match the prefixes case-insensitively (RFC 6265bis): `__host-` binds like `__Host-`.
+  if (/^__host-/i.test(name)) {
     if (!cookie.secure) fail("a `__Host-` cookie requires `secure: true` (browsers refuse it otherwise). Outside HTTPS development, drop the prefix or set secure.");
     if (cookie.path !== "/") fail("a `__Host-` cookie requires `path: \"/\"`.");
     if (cookie.domain !== undefined) fail("a `__Host-` cookie must not set `domain`: it is bound to the exact host.");
   }
-  if (name.startsWith("__Secure-") && !cookie.secure) fail("a `__Secure-` cookie requires `secure: true`.");
+  if (/^__secure-/i.test(name) && !cookie.secure) fail("a `__Secure-` cookie requires `secure: true`.");
   const contentSecurity = given.contentSecurity ?? "private";
   if (contentSecurity !== "private" && contentSecurity !== "signed") fail("`cookie.contentSecurity` must be \"private\" or \"signed\".");
   return { cookieName: name, cookie, contentSecurity };
@@ -298,7 +314,12 @@ function resolveRenewal(renewal: RenewalOptions | undefined, idle: number): numb
   if (given.policy !== "on-every-request") fail("`renewal.policy` must be \"on-every-request\" or \"on-state-change\".");
   rejectUnknownKeys(given, new Set(["policy", "updateAge"]), "renewal.");
   const updateAge = checkSeconds(given.updateAge, "renewal.updateAge", Math.max(1, Math.min(3600, Math.floor(idle / 2))));
-  if (updateAge >= idle) fail(`\`renewal.updateAge\` (${updateAge}s) must be shorter than \`idleTimeout\` (${idle}s), or sessions would expire before they are renewed.`);
+  // A session renewed at t is not renewed again before t + updateAge, yet still dies at t + idle:
+  // a user whose last request came just before t + updateAge gets only idle - updateAge of
+  // inactivity. At most half keeps that at least half the configured idle timeout.
+  if (updateAge * 2 > idle) {
+    fail(`\`renewal.updateAge\` (${updateAge}s) must be at most half of \`idleTimeout\` (${idle}s): a longer one shrinks the idle timeout a user actually gets to idleTimeout - updateAge. Use updateAge: ${Math.floor(idle / 2)} or less, or a longer idleTimeout.`);
+  }
   return updateAge * 1000;
 }
 

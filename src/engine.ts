@@ -46,6 +46,8 @@ interface Loaded {
   key: string;
   /** A plain iron-session cookie (no expiry of ours yet): re-sealed at the first renewal. */
   imported?: boolean;
+  /** The store extended the session inside the load (see `TouchRequest`). */
+  touched?: boolean;
 }
 
 export class SessionEngine {
@@ -207,7 +209,7 @@ export class SessionEngine {
       if (this.#store.serverSide) await this.#storeCall(() => this.#store.delete(key));
       return undefined;
     }
-    return { record, key, imported: loaded.imported === true };
+    return { record, key, imported: loaded.imported === true, touched: loaded.touched === true };
   }
 
   /**
@@ -217,7 +219,7 @@ export class SessionEngine {
    * never pass; a `renew()` (a login) starts a session of full length.
    */
   #bounded(loaded: LoadedRecord): SessionRecord {
-    const { imported, ...record } = loaded;
+    const { imported, touched, ...record } = loaded;
     const createdAt = imported ? Math.min(record.createdAt, record.expiresAt - this.#config.absoluteMs) : record.createdAt;
     return { ...record, createdAt, expiresAt: Math.min(record.expiresAt, this.#expiry(createdAt, record.lastSeenAt)) };
   }
@@ -246,7 +248,7 @@ export class SessionEngine {
   async #renewIfDue(jar: CookieJar, loaded: Loaded, now: number, names: string[]): Promise<(Loaded & { names: string[] }) | "gone" | undefined> {
     const { record } = loaded;
     // A server-side store extends a due session inside the load (one round trip).
-    const touchedByLoad = this.#store.serverSide && record.lastSeenAt === now;
+    const touchedByLoad = loaded.touched;
     const due = loaded.imported || record.lastSeenAt <= now - this.#config.updateAgeMs!;
     if (!touchedByLoad && !due) return undefined;
     const next = touchedByLoad ? record : { ...record, lastSeenAt: now, expiresAt: this.#expiry(record.createdAt, now) };

@@ -44,6 +44,12 @@ function sweep(space: Space, force = false): void {
   for (const [hash, entry] of space.sessions) if (entry.expiresAt <= now) space.sessions.delete(hash);
 }
 
+/** Due for the extension `touch` asks for, and alive under its timeouts (see `TouchRequest`). */
+function dueAndAlive(entry: SessionRecord, touch: TouchRequest): boolean {
+  const { now, dueBefore, idleMs, absoluteMs } = touch;
+  return entry.lastSeenAt < dueBefore && entry.lastSeenAt + idleMs > now && entry.createdAt + absoluteMs > now;
+}
+
 /** An in-process server-side store. */
 export function memoryStore(): SessionStore {
   let context: StoreContext | undefined;
@@ -92,9 +98,10 @@ export function memoryStore(): SessionStore {
     async load(id, touch?: TouchRequest) {
       const entry = await live(id);
       if (!entry) return undefined;
-      if (touch && entry.lastSeenAt < touch.dueBefore) {
+      if (touch && dueAndAlive(entry, touch)) {
         entry.lastSeenAt = touch.now;
         entry.expiresAt = Math.min(touch.now + touch.idleMs, entry.createdAt + touch.absoluteMs);
+        return { ...clone(entry), touched: true };
       }
       return clone(entry);
     },

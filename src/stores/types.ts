@@ -45,6 +45,8 @@ export interface LoadedRecord extends SessionRecord {
    * own expiry. The engine bounds it and re-writes it in this library's format at the next renewal.
    */
   imported?: boolean;
+  /** This load extended the session as its `TouchRequest` asked (so the engine need not). */
+  touched?: boolean;
 }
 
 /** What changed since load, so a server-side store writes only that (no lost updates). */
@@ -59,8 +61,10 @@ export interface SessionChanges {
 
 /**
  * Lets a store extend a session while loading it, in the same round trip: when the session was
- * last renewed before `dueBefore`, the store sets `lastSeenAt = now` and
- * `expiresAt = min(now + idleMs, createdAt + absoluteMs)` and returns the touched record.
+ * last renewed before `dueBefore` and is still alive under `idleMs`/`absoluteMs` (a session
+ * already past them is never extended: the engine ends it), the store sets `lastSeenAt = now`
+ * and `expiresAt = min(now + idleMs, createdAt + absoluteMs)` and returns the touched record
+ * with `touched: true`.
  */
 export interface TouchRequest {
   now: number;

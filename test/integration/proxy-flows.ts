@@ -9,11 +9,11 @@ import { HttpClient, testId, type Exchange } from "../support/http-client.js";
 import type { RunningApp } from "../support/next-app.js";
 
 /**
- * Short timeouts: renewal due after 5 s, idle death after 8 s. 5 s is long enough that a
+ * Short timeouts: renewal due after 5 s, idle death after 10 s. 5 s is long enough that a
  * request sent right after the previous one is surely throttled on a busy machine; tests that
  * need a renewal wait past it.
  */
-export const SHORT_TIMEOUTS = { SESSION_IDLE_TIMEOUT: "8", SESSION_UPDATE_AGE: "5", SESSION_ABSOLUTE_TIMEOUT: "60" };
+export const SHORT_TIMEOUTS = { SESSION_IDLE_TIMEOUT: "10", SESSION_UPDATE_AGE: "5", SESSION_ABSOLUTE_TIMEOUT: "60" };
 const UPDATE_AGE_MS = Number(SHORT_TIMEOUTS.SESSION_UPDATE_AGE) * 1000;
 const IDLE_MS = Number(SHORT_TIMEOUTS.SESSION_IDLE_TIMEOUT) * 1000;
 /** Waits until the next request is renewal-due (but not idle-expired). */

@@ -255,8 +255,9 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           expect(loaded).toEqual(saved);
           return;
         }
-        expect(loaded).toEqual({ ...saved, lastSeenAt: now, expiresAt: now + HOUR });
-        expect(await store.load(key)).toEqual(loaded);
+        // The store says it extended the session (the engine does not guess from timestamps).
+        expect(loaded).toEqual({ ...saved, lastSeenAt: now, expiresAt: now + HOUR, touched: true });
+        expect(await store.load(key)).toEqual({ ...loaded, touched: undefined });
       });
 
       it("leaves a session that is not due alone", async () => {
@@ -276,7 +277,20 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           expect(loaded).toEqual(saved);
           return;
         }
-        expect(loaded).toEqual({ ...saved, lastSeenAt: now, expiresAt: saved.createdAt + 24 * HOUR });
+        expect(loaded).toEqual({ ...saved, lastSeenAt: now, expiresAt: saved.createdAt + 24 * HOUR, touched: true });
+      });
+
+      // A store that extended such a session would hand the engine a live-looking record of a
+      // dead session (lastSeenAt = now), and the user would never be logged out.
+      it.each([
+        ["past the idle timeout asked about (idleTimeout shortened since it was stored)", { age: 3 * HOUR, idle: 2 * HOUR, ttl: 5 * HOUR }],
+        ["past the absolute timeout asked about (absoluteTimeout shortened)", { age: 25 * HOUR, idle: 10 * MINUTE, ttl: 50 * MINUTE }],
+      ])("never extends a session already %s: it comes back as stored", async (_name, times) => {
+        const store = await open();
+        const saved = record({ a: 1 }, times);
+        const key = await store.save(saved);
+        expect(await store.load(key, request(Date.now()))).toEqual(saved);
+        expect(await store.load(key)).toEqual(saved);
       });
     });
 

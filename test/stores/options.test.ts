@@ -83,6 +83,15 @@ describe("refused options", () => {
     expect(() => redisStore({ client: client as unknown as IoRedisClient, prefix: "a}" })).toThrow(/hash tag/);
   });
 
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, "2000"])("timeoutMs %s (not a finite positive number of milliseconds)", (timeoutMs) => {
+    expect(() => kvStore({ client, timeoutMs: timeoutMs as number })).toThrow(SessionConfigError);
+    expect(() => redisStore({ client: client as unknown as IoRedisClient, timeoutMs: timeoutMs as number })).toThrow(/redisStore\(\{ timeoutMs \}\) must be a finite number of milliseconds above 0/);
+  });
+
+  it("accepts a finite positive timeoutMs", () => {
+    expect(kvStore({ client, timeoutMs: 150 }).serverSide).toBe(true);
+  });
+
   it("redisStore without a client", () => {
     expect(() => redisStore({} as never)).toThrow(SessionConfigError);
   });

@@ -48,11 +48,22 @@ describe("invalid configuration throws SessionConfigError naming the fix", () =>
     ["__Host- with domain", { cookie: { name: "__Host-session", secure: true, domain: "example.com" } }, /`__Host-` cookie must not set `domain`/],
     ["__Secure- without secure", { cookie: { name: "__Secure-session", secure: false } }, /`__Secure-` cookie requires `secure: true`/],
     ["sameSite none without secure", { cookie: { sameSite: "none", secure: false } }, /sameSite: "none"` requires `secure: true`/],
-    ["relative path", { cookie: { path: "app" } }, /`cookie.path` must start with "\/"/],
+    ["relative path", { cookie: { path: "app" } }, /`cookie.path` must be a string starting with "\/"/],
     ["unknown contentSecurity", { cookie: { contentSecurity: "encrypted" } }, /contentSecurity` must be "private" or "signed"/],
     ["unknown lifecycle", { lifecycle: "session" }, /`lifecycle` must be "persistent" or "browser"/],
-    ["updateAge = idleTimeout", { idleTimeout: 600, renewal: { policy: "on-every-request", updateAge: 600 } }, /`renewal.updateAge` \(600s\) must be shorter than `idleTimeout` \(600s\)/],
-    ["updateAge > idleTimeout", { idleTimeout: 600, renewal: { policy: "on-every-request", updateAge: 601 } }, /must be shorter than `idleTimeout`/],
+    ["updateAge = idleTimeout", { idleTimeout: 600, renewal: { policy: "on-every-request", updateAge: 600 } }, /`renewal.updateAge` \(600s\) must be at most half of `idleTimeout` \(600s\).*Use updateAge: 300 or less/s],
+    ["updateAge just over half", { idleTimeout: 600, renewal: { policy: "on-every-request", updateAge: 301 } }, /must be at most half of `idleTimeout`/],
+    ["updateAge > idleTimeout", { idleTimeout: 600, renewal: { policy: "on-every-request", updateAge: 601 } }, /must be at most half of `idleTimeout`/],
+    ["lower-case __host- without secure", { cookie: { name: "__host-session", secure: false } }, /`__Host-` cookie requires `secure: true`/],
+    ["mixed-case __HOST- with domain", { cookie: { name: "__HOST-session", secure: true, domain: "example.com" } }, /`__Host-` cookie must not set `domain`/],
+    ["lower-case __secure- without secure", { cookie: { name: "__secure-session", secure: false } }, /`__Secure-` cookie requires `secure: true`/],
+    ["path with ;", { cookie: { path: "/a;Domain=evil.com" } }, /`cookie.path` "\/a;Domain=evil.com" holds a character a cookie path cannot carry/],
+    ["path with a newline", { cookie: { path: "/a\nb" } }, /holds a character a cookie path cannot carry/],
+    ["path not a string", { cookie: { path: 5 } }, /`cookie.path` must be a string starting with "\/"/],
+    ["domain with a scheme", { cookie: { domain: "https://example.com" } }, /`cookie.domain` must be a host name such as "example.com"/],
+    ["domain with ;", { cookie: { domain: "example.com; SameSite=None" } }, /`cookie.domain` must be a host name/],
+    ["domain with a port", { cookie: { domain: "example.com:3000" } }, /`cookie.domain` must be a host name/],
+    ["empty domain", { cookie: { domain: "" } }, /`cookie.domain` must be a host name/],
     ["schema that is not Standard Schema", { schema: { parse: () => ({}) } }, /`schema` must be a Standard Schema validator.*~standard\.validate/s],
     ["onEvent that is not a function", { onEvent: "log" }, /`onEvent` must be a function/],
     ["empty userKey", { userKey: "" }, /`userKey` must be a non-empty string/],
@@ -99,6 +110,11 @@ describe("defaults", () => {
     const config = resolve({ password: { 2: "0123456789".repeat(4), 1: PASSWORD }, cookie: { name: "__Host-s", secure: true } });
     expect(config.cookieName).toBe("__Host-s");
     expect(config.passwords).toEqual({ 2: "0123456789".repeat(4), 1: PASSWORD });
+  });
+
+  it("accepts ordinary paths and domains (a leading dot included)", () => {
+    expect(resolve({ cookie: { path: "/app/v1-2_%C3%A9", domain: ".Example.co.uk" } }).cookie).toMatchObject({ path: "/app/v1-2_%C3%A9", domain: ".Example.co.uk" });
+    expect(resolve({ idleTimeout: 600, renewal: { policy: "on-every-request", updateAge: 300 } }).updateAgeMs).toBe(300_000);
   });
 
   it("derives times in milliseconds and leaves updateAge out for on-state-change", () => {

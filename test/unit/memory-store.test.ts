@@ -125,6 +125,18 @@ describe("memoryStore", () => {
     expect(session.expiresAt).toBe(Date.now() + HOUR * 1000);
   });
 
+  it("ends, in that request, a session idle past a since-shortened idleTimeout (the load does not extend it)", async () => {
+    const { store, seed } = setupMemory({ idleTimeout: 4 * HOUR, renewal: { policy: "on-every-request", updateAge: 600 } });
+    const jar = await seed({ userId: "u1" });
+    clock.advance(2 * HOUR); // alive under the old 4 h, dead under the new 1 h
+    const shortened = setup({ store, idleTimeout: HOUR, renewal: { policy: "on-every-request", updateAge: 600 } });
+    const { session, stale } = await shortened.open(jar, { renew: true });
+    expect(session.isNew).toBe(true);
+    expect(stale).toBe(true);
+    expect(shortened.events).toContainEqual({ type: "expired", reason: "idle" });
+    expect(await store.listSessions!("u1")).toEqual([]);
+  });
+
   it("forgets a session past idleTimeout", async () => {
     const { open, seed } = setupMemory();
     const jar = await seed({ userId: "u1" });

@@ -2,10 +2,24 @@
  * Every store call has a deadline: an unreachable Redis must fail the request quickly with a
  * `SessionStoreError` (never a logout), not hang it until the platform kills the function.
  */
-import { SessionError, SessionStoreError, StoreFailure } from "../../errors.js";
+import { SessionConfigError, SessionError, SessionStoreError, StoreFailure } from "../../errors.js";
 
 /** Default deadline of one store call, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_TIMEOUT_MS = 2000;
+
+/**
+ * The `timeoutMs` option: a finite positive number. `Infinity`/`NaN` would silently disable the
+ * deadline (setTimeout runs those at once or never), and 0 would fail every call.
+ */
+export function checkTimeout(store: string, timeoutMs: unknown): number {
+  if (timeoutMs === undefined) return DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2 ** 31 - 1) {
+    throw new SessionConfigError(
+      `next-session-kit: ${store}({ timeoutMs }) must be a finite number of milliseconds above 0 (got ${String(timeoutMs)}); the default is ${DEFAULT_TIMEOUT_MS}. A store call past it fails with SessionStoreError instead of hanging the request.`,
+    );
+  }
+  return timeoutMs;
+}
 
 class TimeoutError extends Error {
   override name = "TimeoutError";

@@ -47,9 +47,8 @@ const time = (value: string | undefined): number => {
   return parsed;
 };
 
-/** The record from a flat HGETALL reply; undefined when the hash does not exist. Throws when unreadable. */
-export function fromHash(reply: unknown): SessionRecord | undefined {
-  const items = untag(reply);
+/** The record from a flat HGETALL list (untagged); undefined when the hash does not exist. Throws when unreadable. */
+export function fromHash(items: string[]): SessionRecord | undefined {
   if (items.length === 0) return undefined;
   const fields = new Map<string, string>();
   for (let i = 0; i + 1 < items.length; i += 2) fields.set(items[i]!, items[i + 1]!);

@@ -79,22 +79,28 @@ end`;
 
 /**
  * KEYS: session. ARGV: index base, member, now, dueBefore ("" = no touch), idleMs, absoluteMs.
- * Returns the hash as a flat field/value list (empty when there is no session). When the session
- * was last seen before dueBefore, first extends it: lastSeenAt = now and
- * expiresAt = min(now + idle, createdAt + absolute).
+ * Returns "1" when this load extended the session ("0" otherwise), then the hash as a flat
+ * field/value list (nothing more when there is no session). A session last seen before
+ * dueBefore is first extended (lastSeenAt = now, expiresAt = min(now + idle, createdAt +
+ * absolute)), but only while it is alive under the idle and absolute timeouts given now: a
+ * session past them (idleTimeout shortened since it was stored, say) is returned as stored,
+ * and the engine ends it.
  */
 export const LOAD = new LuaScript(`${STAMP}
 local key, now, due = KEYS[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+local touched = '~0'
 if due then
   local m = redis.call('HMGET', key, 'c', 's', 'e', 'u')
   local created, seen, expires = tonumber(m[1]), tonumber(m[2]), tonumber(m[3])
-  if created and expires > now and seen < due then
-    local extended = math.min(now + tonumber(ARGV[5]), created + tonumber(ARGV[6]))
-    stamp(key, ARGV[1], ARGV[2], m[4], m[4], ARGV[3], int(extended), now)
+  local idle, absolute = tonumber(ARGV[5]), tonumber(ARGV[6])
+  if created and expires > now and seen < due and seen + idle > now and created + absolute > now then
+    stamp(key, ARGV[1], ARGV[2], m[4], m[4], ARGV[3], int(math.min(now + idle, created + absolute)), now)
+    touched = '~1'
   end
 end
 local all = redis.call('HGETALL', key)
 for i = 1, #all do all[i] = '~' .. all[i] end
+table.insert(all, 1, touched)
 return all`);
 
 /** KEYS: session. ARGV: index base, member, now, c, s, e, u, field/value pairs. */

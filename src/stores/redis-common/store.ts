@@ -17,7 +17,7 @@
 import { SessionStoreError } from "../../errors.js";
 import type { SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "../types.js";
 import { indexedUser } from "../user-index.js";
-import { bounded, DEFAULT_TIMEOUT_MS } from "./bounded.js";
+import { bounded, checkTimeout } from "./bounded.js";
 import { dataField, dataPairs, deviceFrom, fromHash, metaPairs, untag } from "./fields.js";
 import { layout } from "./layout.js";
 import type { LuaScript, ScriptCommands } from "./lua-script.js";
@@ -37,7 +37,7 @@ export interface RedisFamilyOptions {
 /** A server-side store on any Redis that runs Lua; `name` appears in error messages. */
 export function scriptedStore(name: string, commands: ScriptCommands, options: RedisFamilyOptions = {}): SessionStore {
   const keys = layout(options.prefix ?? "nsk:");
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = checkTimeout(name, options.timeoutMs);
   let context: StoreContext | undefined;
   const ctx = (): StoreContext => {
     if (!context) throw new SessionStoreError(`next-session-kit: ${name}() used before createSessions() initialised it.`);
@@ -102,7 +102,9 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
         const due = touch ? [touch.dueBefore, touch.idleMs, touch.absoluteMs].map(String) : ["", "", ""];
         const reply = await run(LOAD, [key], [base, hash, String(touch?.now ?? Date.now()), ...due]);
         try {
-          return fromHash(reply);
+          const [touched, ...fields] = untag(reply);
+          const record = fromHash(fields);
+          return record && (touched === "1" ? { ...record, touched: true } : record);
         } catch {
           ctx().report({ type: "invalid-record", reason: "unreadable session hash" });
           return undefined;
