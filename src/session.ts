@@ -4,7 +4,7 @@
  * writes to its host. It never knows which store it sits on.
  */
 import { SessionError, SessionReadOnlyError, SessionStoreError } from "./errors.js";
-import { jsonProblem } from "./json.js";
+import { jsonProblem, setField } from "./json.js";
 import type { FlashValues } from "./flash.js";
 import type { SessionChanges, SessionRecord } from "./stores/types.js";
 
@@ -102,7 +102,7 @@ export class Session<Data extends object = Record<string, unknown>> {
     const problem = jsonProblem(value, `session.set("${key}", …): the value`);
     if (problem) throw new SessionError(`next-session-kit: ${problem}.`);
     this.#host.validate({ ...this.#record.data, [key]: value }, key);
-    this.#record.data[key] = value;
+    setField(this.#record.data, key, value);
     this.#set.add(key);
     this.#unset.delete(key);
     this.#changed();

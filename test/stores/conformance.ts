@@ -128,6 +128,29 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
         expect((await store.load(updated!))?.data).toEqual({ c: 3 });
       });
 
+      it("keeps __proto__, constructor and prototype as plain own data through save, load and update", async () => {
+        const store = await open();
+        const prototypeKeys = Object.getOwnPropertyNames(Object.prototype);
+        /** JSON.parse makes own properties, even of "__proto__" (an object literal would set the prototype). */
+        const hostile = (n: number): Record<string, unknown> =>
+          JSON.parse(`{"__proto__":{"polluted":${n}},"constructor":{"prototype":{"polluted":${n}}},"prototype":"p${n}"}`) as Record<string, unknown>;
+        const expectOwnData = (data: Record<string, unknown> | undefined, n: number) => {
+          expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+          for (const key of ["__proto__", "constructor", "prototype"]) expect(Object.hasOwn(data!, key), key).toBe(true);
+          expect(Object.getOwnPropertyDescriptor(data, "__proto__")?.value).toEqual({ polluted: n });
+          expect(Object.getOwnPropertyDescriptor(data, "constructor")?.value).toEqual({ prototype: { polluted: n } });
+          expect(data?.prototype).toBe(`p${n}`);
+          expect((data as { polluted?: unknown }).polluted).toBeUndefined();
+        };
+        // Set by an update to a session without them (where an own property would not shadow the setter), then by a save.
+        const key = await store.save(record({ other: 0 }));
+        const updated = await store.update(key, record(hostile(1)), changes({ set: ["__proto__", "constructor", "prototype"] }));
+        expectOwnData((await store.load(updated!))?.data, 1);
+        expectOwnData((await store.load(await store.save(record(hostile(2)))))?.data, 2);
+        expect(Object.getOwnPropertyNames(Object.prototype)).toEqual(prototypeKeys);
+        expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+      });
+
       it("touch moves lastSeenAt and expiresAt without touching data", async () => {
         const store = await open();
         const saved = record({ a: 1 }, { idle: MINUTE });

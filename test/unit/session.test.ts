@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { SessionError, SessionReadOnlyError, SessionValidationError } from "../../src/errors.js";
 import { memoryStore } from "../../src/stores/memory.js";
+import type { SessionStore } from "../../src/stores/types.js";
 import { TestJar } from "./jar.js";
 import { frozenClock, setup, T0 } from "./kit.js";
 
@@ -51,6 +52,40 @@ describe("Session data", () => {
     expect(session.data).toEqual({ userId: "u1", cart: ["a", "b"] });
     expect(session.id).toBeUndefined();
   });
+
+  it.each<[string, () => SessionStore | undefined]>([["cookie store", () => undefined], ["memory store", memoryStore]])(
+    "keeps __proto__, constructor and prototype as plain own data (%s)",
+    async (_name, store) => {
+      const { open } = setup({ store: store() });
+      const prototypeKeys = Object.getOwnPropertyNames(Object.prototype);
+      const check = (data: Readonly<Record<string, unknown>>) => {
+        expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+        expect(Object.getOwnPropertyDescriptor(data, "__proto__")?.value).toEqual({ polluted: 1 });
+        expect(Object.getOwnPropertyDescriptor(data, "constructor")?.value).toEqual({ prototype: { polluted: 1 } });
+        expect(data.prototype).toBe("p");
+        expect((data as { polluted?: unknown }).polluted).toBeUndefined();
+      };
+      const first = new TestJar();
+      const { session } = await open(first);
+      session.set("__proto__", { polluted: 1 }).set("constructor", { prototype: { polluted: 1 } }).set("prototype", "p");
+      check(session.data);
+      expect(session.get("__proto__")).toEqual({ polluted: 1 });
+      expect(session.has("constructor")).toBe(true);
+      await session.save();
+      const second = first.next();
+      const { session: loaded } = await open(second);
+      check(loaded.data);
+      loaded.set("other", 1);
+      await loaded.save(); // an update: a server-side store writes only "other"
+      const { session: updated } = await open(second.next());
+      check(updated.data);
+      updated.unset("__proto__");
+      expect(updated.has("__proto__")).toBe(false);
+      expect(Object.getPrototypeOf(updated.data)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyNames(Object.prototype)).toEqual(prototypeKeys);
+      expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    },
+  );
 
   it.each<[string, unknown, RegExp]>([
     ["a Date", new Date(), /is a Date \(store a timestamp: date\.getTime\(\), or an ISO string\)/],

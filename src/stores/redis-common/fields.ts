@@ -5,6 +5,7 @@
  * Optional meta fields, written once when a session is created or renewed: `a` authenticatedAt,
  * `l` device label, `i` device IP (short names: every byte counts once per session in memory).
  */
+import { setField } from "../../json.js";
 import type { DeviceInfo, SessionRecord } from "../types.js";
 
 /** The hash field holding data key `key`. */
@@ -53,7 +54,7 @@ export function fromHash(items: string[]): SessionRecord | undefined {
   const fields = new Map<string, string>();
   for (let i = 0; i + 1 < items.length; i += 2) fields.set(items[i]!, items[i + 1]!);
   const data: Record<string, unknown> = {};
-  for (const [name, value] of fields) if (name.startsWith("d:")) data[name.slice(2)] = JSON.parse(value);
+  for (const [name, value] of fields) if (name.startsWith("d:")) setField(data, name.slice(2), JSON.parse(value));
   const record: SessionRecord = { data, createdAt: time(fields.get("c")), lastSeenAt: time(fields.get("s")), expiresAt: time(fields.get("e")) };
   if (fields.has("a")) record.authenticatedAt = time(fields.get("a"));
   const device = deviceFrom(fields.get("l"), fields.get("i"));
