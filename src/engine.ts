@@ -102,11 +102,12 @@ export class SessionEngine {
   }
 
   report(event: SessionEvent): void {
+    // A failing logger must not break requests, nor (async, rejecting) crash the process with
+    // an unhandled rejection.
     try {
-      this.#config.onEvent(event);
-    } catch {
-      // A failing logger must not break requests.
-    }
+      const result: unknown = this.#config.onEvent(event);
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") Promise.resolve(result).catch(() => {});
+    } catch {}
   }
 
   /** Reads the session from `jar`; throws `SessionStoreError` when the store fails. */

@@ -170,11 +170,13 @@ export class Session<Data extends object = Record<string, unknown>> {
   /** Deletes the state and expires the cookie (logout). Final for this request. */
   async destroy(): Promise<void> {
     this.#assertWritable("destroy");
+    // Written first: when the store fails (SessionStoreError), this object still describes the
+    // session that is still alive, and the request can retry or report it.
+    await this.#host.write({ kind: "destroy" });
     this.#status = "purged";
     this.#record = { ...this.#record, data: {}, authenticatedAt: undefined };
     this.#flashIn = {};
     this.#flashOut = undefined;
-    await this.#host.write({ kind: "destroy" });
     this.#id = undefined;
   }
 

@@ -12,6 +12,8 @@ import { answersPing, freePort } from "../support/redis.js";
 export interface TestCluster {
   /** host:port of every master. */
   nodes: Array<{ host: string; port: number }>;
+  /** Kills master `index` (SIGKILL): a node outage. */
+  kill(index: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -26,14 +28,19 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
   }
 }
 
-export async function startCluster(): Promise<TestCluster> {
+/**
+ * `fullCoverage: false` lets the surviving nodes keep serving their slots while one is down
+ * (cluster-require-full-coverage no): a partial outage instead of a total one.
+ */
+export async function startCluster(options: { fullCoverage?: boolean } = {}): Promise<TestCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "nsk-cluster-"));
   const ports = [await freePort(), await freePort(), await freePort()];
   const children: ChildProcess[] = ports.map((port) =>
-    spawn("redis-server", ["--port", String(port), "--bind", HOST, "--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--save", "", "--appendonly", "no", "--dir", dir], { cwd: dir, stdio: "ignore" }),
+    spawn("redis-server", ["--port", String(port), "--bind", HOST, "--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--save", "", "--appendonly", "no", "--dir", dir, "--cluster-require-full-coverage", options.fullCoverage === false ? "no" : "yes"], { cwd: dir, stdio: "ignore" }),
   );
+  const kill = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : (child.once("exit", resolve), child.kill("SIGKILL"))));
   const stop = async () => {
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : (child.once("exit", resolve), child.kill("SIGKILL"))))));
+    await Promise.all(children.map(kill));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -45,5 +52,5 @@ export async function startCluster(): Promise<TestCluster> {
     await stop();
     throw error;
   }
-  return { nodes: ports.map((port) => ({ host: HOST, port })), stop };
+  return { nodes: ports.map((port) => ({ host: HOST, port })), kill: async (index) => void (await kill(children[index]!)), stop };
 }

@@ -4,10 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionStoreError } from "../../src/errors.js";
+import { buildEngine } from "../../src/setup.js";
 import type { SessionStore } from "../../src/stores/types.js";
 import { handleOf, storeContext } from "../support/names.js";
 import type { UpstashFault } from "../support/upstash-rest.js";
 import { startBackend, type Backend, type ClientKind } from "./backends.js";
+import { TestJar } from "../unit/jar.js";
 
 const TIMEOUT_MS = 300;
 const PASSWORD = "store-faults-test-password-32-chars!";
@@ -108,5 +110,29 @@ describe.each(["ioredis", "node-redis", "@upstash/redis"] satisfies ClientKind[]
       await backend.redis.start!();
     }
     expect((await loadOnceBack(store, key))?.data).toEqual({ userId: "alice", a: 1 });
+  });
+
+  it("a logout (destroy) during the outage throws SessionStoreError and leaves the session object and the cookie as they were", async () => {
+    const engine = buildEngine({ password: PASSWORD, store: backend.makeStore() });
+    const open = (jar: TestJar) => engine.open(jar, { writable: true, renew: false });
+    const login = new TestJar();
+    await (await open(login)).session.set("userId", "ada").save();
+    const request = login.next();
+    const { session } = await open(request);
+    const id = session.id;
+    await backend.redis.kill!();
+    try {
+      await expect(session.destroy()).rejects.toThrow(SessionStoreError);
+    } finally {
+      await backend.redis.start!();
+    }
+    expect(session.status).toBe("unchanged");
+    expect(session.get("userId")).toBe("ada");
+    expect(session.id).toBe(id);
+    expect(request.writes).toEqual([]); // no removal cookie: the session still exists
+    // Once Redis is back the logout can be retried, and then it sticks.
+    await expect.poll(() => session.destroy().then(() => session.status, () => "failed"), { timeout: 10_000 }).toBe("purged");
+    expect(request.removed).toContain("session");
+    expect((await open(request.next())).session.isNew).toBe(true);
   });
 });

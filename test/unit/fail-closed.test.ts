@@ -119,3 +119,37 @@ describe("losing a race removes no cookie", () => {
     expect(a.removed).toEqual(["session"]);
   });
 });
+
+describe("an onEvent hook that fails", () => {
+  /** Unhandled rejections raised while `work` runs and a few turns after. */
+  async function unhandledDuring(work: () => Promise<unknown>): Promise<unknown[]> {
+    const seen: unknown[] = [];
+    const listener = (reason: unknown) => seen.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      await work();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+    return seen;
+  }
+
+  it.each([
+    ["rejects (an async logger whose sink is down)", async () => Promise.reject(new Error("log sink down"))],
+    ["throws", () => {
+      throw new Error("log sink down");
+    }],
+  ])("and %s: the request goes on and nothing is left unhandled", async (_name, onEvent) => {
+    const calls: string[] = [];
+    const { open } = setup({ onEvent: (event) => (calls.push(event.type), onEvent()) });
+    const unhandled = await unhandledDuring(async () => {
+      const { session, stale, purge } = await open(new TestJar({ session: "tampered.1.AAAA" }));
+      expect(session.isNew).toBe(true);
+      expect(stale).toBe(true);
+      await purge();
+    });
+    expect(calls).toEqual(["invalid-cookie", "purged"]);
+    expect(unhandled).toEqual([]);
+  });
+});

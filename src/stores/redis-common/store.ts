@@ -162,12 +162,27 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
         }
         return sessions;
       }),
-    revokeSessions: (userId, except) =>
-      call("revoke a user's sessions", async () => {
-        const keep = (await Promise.all(except.map(ctx().names.session))).filter((hash) => hash !== undefined);
-        const counts = await everyBucket(userId, REVOKE, keep);
-        return counts.reduce<number>((sum, count) => sum + Number(count), 0);
-      }),
+    revokeSessions: async (userId, except) => {
+      const keep = (await Promise.all(except.map(ctx().names.session))).filter((hash) => hash !== undefined);
+      const users = await ctx().names.users(userId);
+      const now = String(Date.now());
+      // One deadline per bucket, not one for all: when some buckets fail (a Cluster node down, a
+      // timeout), the others' revocations have happened, and the error must say how many.
+      const runs = users.flatMap((user) =>
+        keys.buckets.map((bucket) =>
+          call("revoke a user's sessions", () => run(REVOKE, [keys.indexBase(bucket) + user], [keys.sessionBase(bucket), user, now, ...keep])),
+        ),
+      );
+      const settled = await Promise.allSettled(runs);
+      const revoked = settled.reduce((sum, result) => sum + (result.status === "fulfilled" ? Number(result.value) : 0), 0);
+      const failed = settled.filter((result) => result.status === "rejected");
+      if (failed.length === 0) return revoked;
+      throw new SessionStoreError(
+        `next-session-kit: revokeSessions() ended ${revoked} session${revoked === 1 ? "" : "s"}, but ${failed.length} of ${settled.length} index buckets of ${name} did not answer, so some of the user's sessions may still be alive. ` +
+          "Call it again until it resolves: revoking is idempotent, and sessions already ended stay ended.",
+        { cause: (failed[0] as PromiseRejectedResult).reason },
+      );
+    },
     revokeSession: (userId, handle) =>
       call("revoke a session", async () => {
         // A handle is an at-rest digest; anything else names no session (and no other key).
