@@ -37,6 +37,13 @@ export interface SessionHost {
 }
 
 /**
+ * Values go in and come out as copies. Server-side stores write only the keys `set` named, the
+ * cookie store re-seals everything: a value changed in place would persist on one and not on
+ * the other. Copied, it persists on none, and `set` is the one way to change data everywhere.
+ */
+const copy = <T>(value: T): T => (typeof value === "object" && value !== null ? structuredClone(value) : value);
+
+/**
  * One user's session in one request. Data is plain JSON; times are epoch milliseconds.
  * Get it with `await getSession()`, or as the second argument of a proxy handler.
  * `Data` is any object type: `interface SessionData {…}` and `type SessionData = {…}` type
@@ -68,7 +75,10 @@ export class Session<Data extends object = Record<string, unknown>> {
     this.#flashIn = { ...flash };
   }
 
-  /** The value, or undefined. A flashed value is returned once, then it is gone. */
+  /**
+   * A copy of the value, or undefined: changing it in place changes nothing stored (call `set`
+   * with the new value). A flashed value is returned once, then it is gone.
+   */
   get<K extends keyof Data & string>(key: K): Data[K] | undefined {
     if (Object.hasOwn(this.#flashIn, key)) {
       const value = this.#flashIn[key];
@@ -76,16 +86,19 @@ export class Session<Data extends object = Record<string, unknown>> {
       this.#flashDirty = true;
       return value as Data[K];
     }
-    return (Object.hasOwn(this.#record.data, key) ? this.#record.data[key] : undefined) as Data[K] | undefined;
+    return (Object.hasOwn(this.#record.data, key) ? copy(this.#record.data[key]) : undefined) as Data[K] | undefined;
   }
 
   has(key: keyof Data & string): boolean {
     return Object.hasOwn(this.#flashIn, key) || Object.hasOwn(this.#record.data, key);
   }
 
-  /** A frozen copy of all data, unread flash values included (reading them here does not consume them). */
+  /**
+   * A frozen copy of all data, nested values copied too, unread flash values included (reading
+   * them here does not consume them).
+   */
   get data(): Readonly<Partial<Data>> {
-    return Object.freeze({ ...this.#record.data, ...this.#flashIn }) as Partial<Data>;
+    return Object.freeze(copy({ ...this.#record.data, ...this.#flashIn })) as Partial<Data>;
   }
 
   /**
@@ -97,12 +110,16 @@ export class Session<Data extends object = Record<string, unknown>> {
     return this.data;
   }
 
-  /** Stores a plain JSON value. Refuses Dates, Maps, BigInts, functions with what to store instead. */
+  /**
+   * Stores a copy of a plain JSON value (changing the value afterwards changes nothing stored).
+   * Refuses Dates, Maps, BigInts, functions with what to store instead.
+   */
   set<K extends keyof Data & string>(key: K, value: Data[K]): this {
     const problem = jsonProblem(value, `session.set("${key}", …): the value`);
     if (problem) throw new SessionError(`next-session-kit: ${problem}.`);
-    this.#host.validate({ ...this.#record.data, [key]: value }, key);
-    setField(this.#record.data, key, value);
+    const stored = copy(value);
+    this.#host.validate({ ...this.#record.data, [key]: stored }, key);
+    setField(this.#record.data, key, stored);
     this.#set.add(key);
     this.#unset.delete(key);
     this.#changed();

@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { SessionUnsupportedError } from "../../src/errors.js";
 import { base64urlToBytes } from "../../src/codec/base64url.js";
 import { BUCKETS, layout } from "../../src/stores/redis-common/layout.js";
+import { buildEngine } from "../../src/setup.js";
 import { handleOf, storeContext } from "../support/names.js";
+import { TestJar } from "../unit/jar.js";
 import type { SessionChanges, SessionRecord, SessionStore, StoreContext, StoreEvent } from "../../src/stores/types.js";
 
 /** What a Redis-backed target received while an action ran. */
@@ -532,6 +534,29 @@ export function describeStoreConformance(name: string, makeTarget: () => Promise
           const text = await dumpText();
           for (const id of [expiring, deleted, live]) expect(text).not.toContain(await hashOf(id));
         });
+      });
+    });
+
+    describe("data semantics through the session (one rule on every store)", () => {
+      it("a value changed in place persists nowhere: get and data return copies, set stores one", async () => {
+        target ??= await makeTarget();
+        const engine = buildEngine({ password: PASSWORD, store: target.makeStore() });
+        const request = async (jar: TestJar) => (await engine.open(jar, { writable: true, renew: false })).session;
+        const first = new TestJar();
+        const session = await request(first);
+        const cart = ["a"];
+        session.set("cart", cart);
+        cart.push("pushed after set");
+        await session.save();
+        const second = first.next();
+        const loaded = await request(second);
+        (loaded.get("cart") as string[]).push("pushed into get");
+        (loaded.data.cart as string[]).push("pushed into data");
+        expect(loaded.get("cart")).toEqual(["a"]);
+        // Server-side stores write only "other"; the cookie store re-seals everything: same result.
+        loaded.set("other", 1);
+        await loaded.save();
+        expect((await request(second.next())).data).toEqual({ cart: ["a"], other: 1 });
       });
     });
 
