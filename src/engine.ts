@@ -5,7 +5,7 @@
  */
 import { readValue, writeValue } from "./codec/chunks.js";
 import { newerPasswordId } from "./codec/rotation.js";
-import type { IronCodec } from "./codec/iron.js";
+import type { CookieCodec } from "./codec/cookie-codec.js";
 import type { AtRestNames } from "./codec/session-id.js";
 import type { Signer } from "./codec/signer.js";
 import { flashCookieName, readFlash, writeFlash, type FlashMode } from "./flash.js";
@@ -54,12 +54,12 @@ export class SessionEngine {
   readonly #config: SessionConfig;
   readonly #store: SessionStore;
   readonly #signer: Signer;
-  readonly #codec: IronCodec;
+  readonly #codec: CookieCodec;
 
   /** The at-rest names of ids (a session's `SessionInfo.handle`). */
   readonly names: AtRestNames;
 
-  constructor(config: SessionConfig, store: SessionStore, signer: Signer, codec: IronCodec, names: AtRestNames) {
+  constructor(config: SessionConfig, store: SessionStore, signer: Signer, codec: CookieCodec, names: AtRestNames) {
     this.names = names;
     this.#config = config;
     this.#store = store;

@@ -11,7 +11,7 @@
  *   `x-action-redirect` header). Any later page request drops it unseen.
  */
 import type { CookieAttributes, CookieJar } from "./cookie-jar.js";
-import type { IronCodec } from "./codec/iron.js";
+import type { CookieCodec } from "./codec/cookie-codec.js";
 
 export type FlashValues = Record<string, unknown>;
 export type FlashMode = "next" | "shown";
@@ -33,7 +33,7 @@ interface SealedFlash {
 }
 
 /** The flash carried by the request, if its seal opens. */
-export async function readFlash(jar: CookieJar, cookieName: string, codec: IronCodec): Promise<Omit<SealedFlash, "nsk" | "n"> | undefined> {
+export async function readFlash(jar: CookieJar, cookieName: string, codec: CookieCodec): Promise<Omit<SealedFlash, "nsk" | "n"> | undefined> {
   const name = flashCookieName(cookieName);
   const sealed = jar.get(name);
   if (!sealed) return undefined;
@@ -48,7 +48,7 @@ export async function readFlash(jar: CookieJar, cookieName: string, codec: IronC
 export async function writeFlash(
   jar: CookieJar,
   cookieName: string,
-  codec: IronCodec,
+  codec: CookieCodec,
   attributes: CookieAttributes,
   values: FlashValues | undefined,
   mode: FlashMode,

@@ -32,8 +32,31 @@ function objectProblem(value: object): string | undefined {
   return undefined;
 }
 
-/** Returns why `value` is not plain JSON (with what to store instead), or undefined when it is. */
-export function jsonProblem(value: unknown, path: string, seen = new Set<object>()): string | undefined {
+/**
+ * What a walk accepts beyond plain JSON: the Iron codec seals as iron-session does, where an
+ * `undefined` object field is dropped (`JSON.stringify` skips it); session data refuses it (the
+ * default).
+ */
+export interface JsonRules {
+  undefinedFields?: "refused" | "dropped";
+}
+
+/** The fields of the object at `path` with their paths, or why its keys would not survive JSON. */
+function fieldsOf(value: object, path: string): [string, unknown][] | string {
+  const fields: [string, unknown][] = [];
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key === "symbol") return `${path} has a symbol key ${String(key)} (JSON drops it: use a string key)`;
+    if (!Object.prototype.propertyIsEnumerable.call(value, key)) return `${path}.${key} is not enumerable (JSON drops it)`;
+    fields.push([`${path}.${key}`, (value as Record<string, unknown>)[key]]);
+  }
+  return fields;
+}
+
+/**
+ * Returns why `value` is not plain JSON (with what to store instead), or undefined when it is.
+ * The one checker: `session.set`, `session.flash` and the Node Iron codec use it.
+ */
+export function jsonProblem(value: unknown, path: string, rules: JsonRules = {}, seen = new Set<object>()): string | undefined {
   if (value === null || typeof value !== "object") {
     const problem = describe(value);
     return problem && `${path} is ${problem}`;
@@ -42,11 +65,13 @@ export function jsonProblem(value: unknown, path: string, seen = new Set<object>
   if (problem) return `${path} is ${problem}`;
   if (seen.has(value)) return `${path} is a circular reference (store a tree, not a graph)`;
   seen.add(value);
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? Array.from(value, (item, index) => [`[${index}]`, item]) // visits holes too (map skips them)
-    : Object.entries(value).map(([key, item]) => [`.${key}`, item]);
-  for (const [suffix, item] of entries) {
-    const found = jsonProblem(item, path + suffix, seen);
+  const entries = Array.isArray(value)
+    ? Array.from(value, (item, index): [string, unknown] => [`${path}[${index}]`, item]) // visits holes too (map skips them)
+    : fieldsOf(value, path);
+  if (typeof entries === "string") return entries;
+  const dropped = !Array.isArray(value) && rules.undefinedFields === "dropped";
+  for (const [itemPath, item] of entries) {
+    const found = dropped && item === undefined ? undefined : jsonProblem(item, itemPath, rules, seen);
     if (found) return found;
   }
   seen.delete(value);

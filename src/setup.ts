@@ -2,7 +2,8 @@
  * Assembles one app's engine from its options: validated config, the codec that seals cookies,
  * and the store initialised with what it needs. `createSessions` is this plus the Next adapters.
  */
-import { ironCodec, type IronCodec, type PasswordMap } from "./codec/iron.js";
+import type { CookieCodec } from "./codec/cookie-codec.js";
+import { ironCodec, type PasswordMap } from "./codec/iron.js";
 import { ironCodecNode } from "./codec/iron-node.js";
 import { cachedUnseal } from "./codec/seal-cache.js";
 import { signedCodec } from "./codec/signed.js";
@@ -15,7 +16,7 @@ import { cookieStore } from "./stores/cookie.js";
 import type { SessionStore, StoreContext, StoreEvent } from "./stores/types.js";
 import { tracedStore } from "./telemetry.js";
 
-function storeContext(config: SessionConfig, codec: IronCodec, names: AtRestNames, engine: () => SessionEngine): StoreContext {
+function storeContext(config: SessionConfig, codec: CookieCodec, names: AtRestNames, engine: () => SessionEngine): StoreContext {
   const report = (event: StoreEvent) => engine().report({ type: event.type === "unseal-failed" ? "invalid-cookie" : event.type, reason: event.reason });
   const { userKey, cookieName, migrateFromIronSession } = config;
   return { seal: codec.seal, unseal: codec.unseal, userKey, cookieName, names, migrateFromIronSession, report };
@@ -26,7 +27,7 @@ function storeContext(config: SessionConfig, codec: IronCodec, names: AtRestName
  * one seal), elsewhere through iron-session; either way behind a cache of verified seals, since
  * the same cookie arrives on every request until it changes.
  */
-function sealCodec(passwords: PasswordMap, sealWith: string): IronCodec {
+function sealCodec(passwords: PasswordMap, sealWith: string): CookieCodec {
   return cachedUnseal(ironCodecNode(passwords, sealWith) ?? ironCodec(passwords, sealWith));
 }
 

@@ -5,21 +5,14 @@
  */
 import { sealData, unsealData } from "iron-session";
 import type { UnsealResult } from "../stores/types.js";
+import type { CookieCodec } from "./cookie-codec.js";
 import { highestId } from "./rotation.js";
 
 /** Password id -> secret, as iron-session's password map; the highest id seals unless told otherwise. */
 export type PasswordMap = Readonly<Record<string, string>>;
 
-/** Seals and opens Iron seals under one password set. */
-export interface IronCodec {
-  /** Seals `value` so that it opens until `expiresAt` (epoch ms). */
-  seal(value: unknown, expiresAt: number): Promise<string>;
-  /** Opens a seal; never throws. */
-  unseal(seal: string): Promise<UnsealResult>;
-}
-
 /** Opens under every password of the map; seals with `sealingId` (default: the highest id). */
-export function ironCodec(passwords: PasswordMap, sealingId = highestId(passwords)): IronCodec {
+export function ironCodec(passwords: PasswordMap, sealingId = highestId(passwords)): CookieCodec {
   // iron-session seals with the highest id of the map it is given: give it only that one.
   const sealing = { [sealingId]: passwords[sealingId]! };
   return {

@@ -5,7 +5,7 @@
  * Runs anywhere (no Node APIs), so it can wrap the Web Crypto codec on Edge as well.
  */
 import type { UnsealResult } from "../stores/types.js";
-import type { IronCodec } from "./iron.js";
+import type { CookieCodec } from "./cookie-codec.js";
 import { isCanonicalSeal, sealExpiration, sealFields } from "./iron-format.js";
 
 const DEFAULT_MAX = 1000;
@@ -48,7 +48,7 @@ function positiveInteger(name: string, value: number): number {
  * wrapper, one per codec and so per password set: a codec built without a rotated-out password
  * never sees seals cached under it. `seal` passes through.
  */
-export function cachedUnseal(codec: IronCodec, options: { max?: number; maxBytes?: number } = {}): IronCodec {
+export function cachedUnseal(codec: CookieCodec, options: { max?: number; maxBytes?: number } = {}): CookieCodec {
   const cache: Cache = {
     entries: new Map(),
     bytes: 0,

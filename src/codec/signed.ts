@@ -4,11 +4,12 @@
  * secrets.
  */
 import type { UnsealResult } from "../stores/types.js";
-import type { IronCodec, PasswordMap } from "./iron.js";
+import type { CookieCodec } from "./cookie-codec.js";
+import type { PasswordMap } from "./iron.js";
 import { base64urlToText, textToBase64url } from "./base64url.js";
 import { signer } from "./signer.js";
 
-export function signedCodec(passwords: PasswordMap, cookieName: string, sealingId?: string): IronCodec {
+export function signedCodec(passwords: PasswordMap, cookieName: string, sealingId?: string): CookieCodec {
   const sign = signer(passwords, "signed-cookie", cookieName, sealingId);
   return {
     seal(value, expiresAt) {

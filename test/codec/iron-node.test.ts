@@ -369,17 +369,17 @@ describe("seal input", () => {
   it.each([
     ["a nested Date", { at: new Date() }, "value.at is a Date"],
     ["a nested Map", { m: new Map() }, "value.m is a Map"],
-    ["a BigInt", { n: 1n }, "value.n is a bigint"],
+    ["a BigInt", { n: 1n }, "value.n is a BigInt"],
     ["a function", { f: () => 1 }, "value.f is a function"],
     ["NaN", { list: [1, Number.NaN] }, "value.list[1] is NaN"],
     ["Infinity", { n: Infinity }, "value.n is Infinity"],
     ["undefined in an array", { list: [undefined] }, "value.list[0] is undefined"],
     ["a cycle", { c: cycle }, "value.c.self is a circular reference"],
     ["a symbol key", { o: { [Symbol("s")]: 1 } }, "value.o has a symbol key"],
-    ["a class instance", { p: new Point() }, "value.p is a Point"],
+    ["a class instance", { p: new Point() }, "value.p is an instance of Point"],
     ["a non-enumerable field", { h: hidden }, "value.h.secret is not enumerable"],
     ["undefined", undefined, "value is undefined"],
-    ["a bare BigInt", 5n, "value is a bigint"],
+    ["a bare BigInt", 5n, "value is a BigInt"],
   ])("throws a clear error for %s, where iron-session also refuses", async (_name, value, message) => {
     await expect(codec.seal(value, Date.now() + HOUR)).rejects.toThrow(message);
     await expect(sealData(value, { password: OLD })).rejects.toThrow(/not JSON serializable/);

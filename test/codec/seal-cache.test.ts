@@ -1,7 +1,8 @@
 import { sealData } from "iron-session";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ironCodecNode } from "../../src/codec/iron-node.js";
-import type { IronCodec, PasswordMap } from "../../src/codec/iron.js";
+import type { CookieCodec } from "../../src/codec/cookie-codec.js";
+import type { PasswordMap } from "../../src/codec/iron.js";
 import { cachedUnseal } from "../../src/codec/seal-cache.js";
 
 const OLD = "old-password-old-password-old-password!";
@@ -14,7 +15,7 @@ afterEach(() => {
 });
 
 /** A real codec whose unseal calls are counted. */
-function counted(passwords: PasswordMap): { codec: IronCodec; unseal: ReturnType<typeof vi.fn<IronCodec["unseal"]>> } {
+function counted(passwords: PasswordMap): { codec: CookieCodec; unseal: ReturnType<typeof vi.fn<CookieCodec["unseal"]>> } {
   const inner = ironCodecNode(passwords)!;
   const unseal = vi.fn(inner.unseal);
   return { codec: { seal: inner.seal, unseal }, unseal };

@@ -18,7 +18,15 @@ describe("jsonProblem", () => {
     ["a deep Map", { a: [{ b: new Map() }] }, "v.a[0].b is a Map (store a plain object: Object.fromEntries(map))"],
     ["an indirect cycle", (() => { const a: Record<string, unknown> = {}; a.list = [{ back: a }]; return a; })(), "v.list[0].back is a circular reference (store a tree, not a graph)"],
     ["a hole in an array", [1, , 3], "v[1] is undefined (use unset() to remove a key, or store null)"],
+    ["an undefined field", { a: { b: undefined } }, "v.a.b is undefined (use unset() to remove a key, or store null)"],
+    ["a symbol key", { a: { [Symbol("s")]: 1 } }, "v.a has a symbol key Symbol(s) (JSON drops it: use a string key)"],
+    ["a non-enumerable field", { a: Object.defineProperty({}, "hidden", { value: 1 }) }, "v.a.hidden is not enumerable (JSON drops it)"],
   ])("names the path and the fix for %s", (_name, value, message) => {
     expect(jsonProblem(value, "v")).toBe(message);
+  });
+
+  it("drops undefined object fields only when the rules say so (as the Iron codec seals), never array items", () => {
+    expect(jsonProblem({ a: { b: undefined }, c: 1 }, "v", { undefinedFields: "dropped" })).toBeUndefined();
+    expect(jsonProblem({ a: [undefined] }, "v", { undefinedFields: "dropped" })).toBe("v.a[0] is undefined (use unset() to remove a key, or store null)");
   });
 });
