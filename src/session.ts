@@ -133,7 +133,7 @@ export class Session<Data extends object = Record<string, unknown>> {
   flash<K extends keyof Data & string>(key: K, value: Data[K]): this {
     const problem = jsonProblem(value, `session.flash("${key}", …): the value`);
     if (problem) throw new SessionError(`next-session-kit: ${problem}.`);
-    this.#flashOut = { ...this.#flashOut, [key]: value };
+    this.#flashOut = { ...this.#flashOut, [key]: copy(value) };
     this.#flashDirty = true;
     this.#changed(false);
     return this;

@@ -1,7 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { SessionError, SessionReadOnlyError, SessionValidationError } from "../../src/errors.js";
 import { memoryStore } from "../../src/stores/memory.js";
-import type { SessionStore } from "../../src/stores/types.js";
 import { TestJar } from "./jar.js";
 import { frozenClock, setup, T0 } from "./kit.js";
 
@@ -53,10 +52,14 @@ describe("Session data", () => {
     expect(session.id).toBeUndefined();
   });
 
-  it.each<[string, () => SessionStore | undefined]>([["cookie store", () => undefined], ["memory store", memoryStore]])(
+  it.each<[string, () => Parameters<typeof setup>[0]]>([
+    ["sealed cookie store", () => ({})],
+    ["signed cookie store", () => ({ cookie: { contentSecurity: "signed" } })],
+    ["memory store", () => ({ store: memoryStore() })],
+  ])(
     "keeps __proto__, constructor and prototype as plain own data (%s)",
-    async (_name, store) => {
-      const { open } = setup({ store: store() });
+    async (_name, options) => {
+      const { open } = setup(options());
       const prototypeKeys = Object.getOwnPropertyNames(Object.prototype);
       const check = (data: Readonly<Record<string, unknown>>) => {
         expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
@@ -173,6 +176,17 @@ describe("flash", () => {
     tampered.cookies.set("session", "garbage");
     await (await open<Data>(tampered)).purge();
     expect(tampered.removed).toEqual(expect.arrayContaining(["session", "session.flash"]));
+  });
+
+  it("stores a copy like set does: changing the value before save changes nothing", async () => {
+    const { open } = setup();
+    const jar = new TestJar();
+    const { session } = await open<Data>(jar);
+    const cart = ["a"];
+    session.flash("cart", cart);
+    cart.push("pushed after flash");
+    await session.save();
+    expect((await open<Data>(jar.next())).session.get("cart")).toEqual(["a"]);
   });
 
   it("refuses non-JSON values like set does", async () => {
