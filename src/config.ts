@@ -7,13 +7,14 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { SessionConfigError } from "./errors.js";
 import type { PasswordMap } from "./codec/iron.js";
 import { highestId } from "./codec/rotation.js";
+import { DEFAULT_COOKIE_BUDGET, MAX_COOKIE_BUDGET } from "./codec/chunks.js";
 import { deviceLabel, type DeviceOptions, type HeaderReader } from "./device.js";
 import type { SessionStore } from "./stores/types.js";
 
 /** What `onEvent` receives. Never contains a session id or session data. */
 export interface SessionEvent {
   type:
-    | "invalid-cookie" // seal or signature did not verify (reason: invalid, expired, unknown-password)
+    | "invalid-cookie" // seal or signature did not verify (reason: invalid, expired, unknown-password), or the session cookies exceed cookie.maxBytes (reason: too-large)
     | "expired" // reason: idle or absolute timeout passed
     | "invalid-data" // stored data failed `schema`
     | "invalid-record" // the store holds something this library did not write (a corrupt hash, a foreign seal shape)
@@ -40,6 +41,15 @@ export interface CookieOptions {
   sameSite?: "lax" | "strict" | "none";
   /** Default true: page scripts never see the session cookie. */
   httpOnly?: boolean;
+  /**
+   * Default 6144: the most the session's cookies (chunks included) may add to the Cookie header
+   * of a request. Every request carries them, and a header a proxy refuses (nginx: 8 KB per
+   * header line by default) never reaches the app, so nothing could clear it. Past it `save()`
+   * throws `SessionTooLargeError`, and a request arriving with more is purged. At most 14336
+   * (Node refuses more than 16 KB of headers in all); raise it only if every proxy in front of
+   * the app accepts it. Only the cookie store comes near it: server-side stores send an id.
+   */
+  maxBytes?: number;
   /**
    * `"private"` (default): the cookie store's content is encrypted. `"signed"`: readable by the
    * client but tamper-proof and cheaper. Server-side stores always send only a signed id.
@@ -125,6 +135,8 @@ export interface SessionConfig {
   /** The id of `passwords` that seals and signs. */
   sealWith: string;
   cookieName: string;
+  /** `cookie.maxBytes`: the session's budget in the Cookie request header. */
+  cookieBudget: number;
   cookie: {
     domain: string | undefined;
     path: string;
@@ -153,7 +165,7 @@ const OPTION_KEYS = new Set([
   "password", "store", "cookie", "lifecycle", "idleTimeout", "absoluteTimeout",
   "renewal", "schema", "userKey", "onEvent", "migrateFromIronSession", "devices", "originCheck", "sealWith",
 ]);
-const COOKIE_KEYS = new Set(["name", "domain", "path", "secure", "sameSite", "httpOnly", "contentSecurity"]);
+const COOKIE_KEYS = new Set(["name", "domain", "path", "secure", "sameSite", "httpOnly", "contentSecurity", "maxBytes"]);
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function fail(message: string, missing = false): never {
@@ -269,7 +281,18 @@ function checkDomain(domain: unknown): void {
   }
 }
 
-function resolveCookie(options: CookieOptions | undefined): Pick<SessionConfig, "cookieName" | "cookie" | "contentSecurity"> {
+function checkBudget(maxBytes: unknown): number {
+  if (maxBytes === undefined) return DEFAULT_COOKIE_BUDGET;
+  if (typeof maxBytes !== "number" || !Number.isInteger(maxBytes) || maxBytes < 1024 || maxBytes > MAX_COOKIE_BUDGET) {
+    fail(
+      `\`cookie.maxBytes\` must be a whole number of bytes from 1024 to ${MAX_COOKIE_BUDGET} (got ${String(maxBytes)}); the default is ${DEFAULT_COOKIE_BUDGET}. ` +
+        `Node refuses requests with more than 16 KB of headers, nginx by default one header line over 8 KB.`,
+    );
+  }
+  return maxBytes;
+}
+
+function resolveCookie(options: CookieOptions | undefined): Pick<SessionConfig, "cookieName" | "cookie" | "contentSecurity" | "cookieBudget"> {
   const given = options ?? {};
   if (typeof given !== "object") fail("`cookie` must be an object such as { name: \"session\" }.");
   rejectUnknownKeys(
@@ -302,7 +325,7 @@ function resolveCookie(options: CookieOptions | undefined): Pick<SessionConfig, 
   if (/^__secure-/i.test(name) && !cookie.secure) fail("a `__Secure-` cookie requires `secure: true`.");
   const contentSecurity = given.contentSecurity ?? "private";
   if (contentSecurity !== "private" && contentSecurity !== "signed") fail("`cookie.contentSecurity` must be \"private\" or \"signed\".");
-  return { cookieName: name, cookie, contentSecurity };
+  return { cookieName: name, cookie, contentSecurity, cookieBudget: checkBudget(given.maxBytes) };
 }
 
 function resolveRenewal(renewal: RenewalOptions | undefined, idle: number): number | undefined {

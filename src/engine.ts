@@ -80,7 +80,7 @@ export class SessionEngine {
   /** Ends the session in the browser: its cookies (chunks included) and any pending flash. */
   async #removeCookies(jar: CookieJar, names: string[]): Promise<string[]> {
     if (jar.get(flashCookieName(this.#config.cookieName))) await this.removeFlash(jar);
-    return writeValue(jar, this.#config.cookieName, undefined, this.#attributes(0), names);
+    return writeValue(jar, this.#config.cookieName, undefined, this.#attributes(0), names, this.#config.cookieBudget);
   }
 
   get store(): SessionStore {
@@ -98,7 +98,7 @@ export class SessionEngine {
 
   /** The request carries a session cookie (valid or not): what makes a cross-origin write dangerous. */
   carriesSession(jar: CookieJar): boolean {
-    return readValue(jar, this.#config.cookieName).value !== undefined;
+    return readValue(jar, this.#config.cookieName, this.#config.cookieBudget).value !== undefined;
   }
 
   report(event: SessionEvent): void {
@@ -113,10 +113,13 @@ export class SessionEngine {
   /** Reads the session from `jar`; throws `SessionStoreError` when the store fails. */
   async open<Data extends object = Record<string, unknown>>(jar: CookieJar, options: OpenOptions): Promise<Opened<Data>> {
     const now = Date.now();
-    const { value, names } = readValue(jar, this.#config.cookieName);
-    const newer = value === undefined ? undefined : newerPasswordId(value, this.#config.passwords);
+    const { value, names, tooLarge } = readValue(jar, this.#config.cookieName, this.#config.cookieBudget);
+    // Over the budget: the next request might be refused before reaching the app, so it is
+    // purged now (whatever it holds) while it still can be.
+    if (tooLarge) this.report({ type: "invalid-cookie", reason: "too-large" });
+    const newer = value === undefined || tooLarge ? undefined : newerPasswordId(value, this.#config.passwords);
     if (newer !== undefined) return this.#fromNewerDeployment<Data>(newer);
-    let loaded = value ? await this.#load(value, options.renew ? this.#touchRequest(now) : undefined) : undefined;
+    let loaded = value && !tooLarge ? await this.#load(value, options.renew ? this.#touchRequest(now) : undefined) : undefined;
     const stale = value !== undefined && loaded === undefined;
     let renewed = false;
     let gone = false;
@@ -324,7 +327,7 @@ export class SessionEngine {
   async #writeCookie(jar: CookieJar, key: string, record: SessionRecord, previous: string[]): Promise<string[]> {
     const value = this.#store.serverSide ? await this.#signer.sign(key) : key;
     const maxAge = Math.max(1, Math.ceil((record.expiresAt - Date.now()) / 1000));
-    return writeValue(jar, this.#config.cookieName, value, this.#attributes(maxAge), previous);
+    return writeValue(jar, this.#config.cookieName, value, this.#attributes(maxAge), previous, this.#config.cookieBudget);
   }
 
   #attributes(maxAge: number): CookieAttributes {

@@ -15,18 +15,20 @@ export type SessionData = {
 /** The part of the session that the root layout hands to Client Components (useSession). */
 export type ClientSession = Pick<SessionData, "name">;
 
-const seconds = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
+/** A number from the environment (tests set these), or undefined for the library's default. */
+const numberEnv = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
 
 export const sessions = createSessions<SessionData>({
   password: password(),
   // Two-phase rotation (README): SESSION_SEAL_WITH names the password id that seals.
-  sealWith: seconds("SESSION_SEAL_WITH"),
+  sealWith: numberEnv("SESSION_SEAL_WITH"),
   store: (await pickStore()) ?? cookieStore(),
   // Tests shorten these; the defaults are 7 days idle, 30 days absolute, renewal once an hour.
-  idleTimeout: seconds("SESSION_IDLE_TIMEOUT"),
-  absoluteTimeout: seconds("SESSION_ABSOLUTE_TIMEOUT"),
-  renewal: { policy: "on-every-request", updateAge: seconds("SESSION_UPDATE_AGE") },
-  cookie: { name: process.env.SESSION_COOKIE_NAME },
+  idleTimeout: numberEnv("SESSION_IDLE_TIMEOUT"),
+  absoluteTimeout: numberEnv("SESSION_ABSOLUTE_TIMEOUT"),
+  renewal: { policy: "on-every-request", updateAge: numberEnv("SESSION_UPDATE_AGE") },
+  // maxBytes: the session's share of the Cookie header (default 6144, under nginx's 8 KB per line).
+  cookie: { name: process.env.SESSION_COOKIE_NAME, maxBytes: numberEnv("SESSION_COOKIE_MAX_BYTES") },
   // The /devices page shows each session's browser, and the IP the (trusted) reverse proxy in
   // front of the app reports: here the first X-Forwarded-For entry, which `next start` sets.
   devices: serverSideStore && { ip: (headers) => headers.get("x-forwarded-for")?.split(",")[0]?.trim() },

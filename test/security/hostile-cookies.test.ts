@@ -16,7 +16,7 @@ import fc from "fast-check";
 import { unsealData } from "iron-session";
 import { NextRequest, NextResponse } from "next/server.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_CHUNKS, readValue } from "../../src/codec/chunks.js";
+import { MAX_CHUNKS, MAX_COOKIE_BUDGET, readValue } from "../../src/codec/chunks.js";
 import type { CookieJar } from "../../src/cookie-jar.js";
 import type { SessionEngine } from "../../src/engine.js";
 import { proxyFactory } from "../../src/next/proxy.js";
@@ -131,7 +131,7 @@ const tally = (opened: boolean) => (stats.byKind[kind] ??= { hostile: 0, opened:
  * from plus a pending flash cookie (nothing else, nothing when no session cookie was sent).
  */
 function expectPurged(session: Session, writes: Array<[string, string | undefined, number | undefined]>, jar: CookieJar): void {
-  const { value, names } = readValue(jar, NAME);
+  const { value, names } = readValue(jar, NAME, MAX_COOKIE_BUDGET);
   const removed = value === undefined ? [] : [...names, ...(jar.get(FLASH) ? [FLASH] : [])];
   expect(session.isNew).toBe(true);
   expect(session.data).toEqual({});
@@ -168,7 +168,7 @@ function expectLeftAlone(session: Session, writes: unknown[]): void {
 async function throughEngine(app: App, pairs: Pair[]): Promise<void> {
   const jar = new ReadJar(new Map(pairs));
   const sent = new TestJar(new Map(pairs));
-  const { value } = readValue(sent, NAME);
+  const { value } = readValue(sent, NAME, MAX_COOKIE_BUDGET);
   const opens = await app.opens(value);
   const from = app.calls.length;
   const opened = await app.engine.open(jar, { writable: true, renew: true });
@@ -188,7 +188,7 @@ async function throughProxy(app: App, pairs: Pair[], { path, method, headers }: 
   const cookie = wire(pairs.map(([name, value]) => `${name}=${value}`).join("; "));
   const request = new NextRequest(new URL(path, ORIGIN), { method, headers: { ...headers, cookie } });
   const sent = requestCookies(request);
-  const { value } = readValue(sent, NAME);
+  const { value } = readValue(sent, NAME, MAX_COOKIE_BUDGET);
   const opens = await app.opens(value);
   const from = app.calls.length;
   app.seen.session = undefined;
@@ -213,7 +213,7 @@ let forgedIds: string[];
 
 /** The session cookie an app configured with `options` sets for `data`. */
 async function sealed(options: Parameters<typeof setup>[0], data: Record<string, unknown>, name = NAME): Promise<string> {
-  return readValue(await setup(options).seed(data), name).value!;
+  return readValue(await setup(options).seed(data), name, MAX_COOKIE_BUDGET).value!;
 }
 
 beforeAll(async () => {
@@ -222,8 +222,9 @@ beforeAll(async () => {
   const serverApp = setup({ store: recorded.store });
   const user = { userId: "ada", cart: ["tea"] };
   real.seal = (await cookieApp.seed(user)).get(NAME)!;
-  const chunked = await cookieApp.seed({ ...user, notes: "n".repeat(5_000) });
-  real.chunks = readValue(chunked, NAME).names.map((name) => chunked.get(name)!);
+  const chunked = await cookieApp.seed({ ...user, notes: "n".repeat(3_500) }); // two chunks, within the default budget
+  real.chunks = readValue(chunked, NAME, MAX_COOKIE_BUDGET).names.map((name) => chunked.get(name)!);
+  expect(real.chunks.length).toBe(2);
   real.signedId = (await serverApp.seed(user)).get(NAME)!;
   real.id = real.signedId.split(".")[0]!;
   const otherServerId = await sealed({ password: OTHER_PASSWORD, store: memoryStore() }, user); // its id lives in the same process store

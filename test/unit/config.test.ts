@@ -64,6 +64,9 @@ describe("invalid configuration throws SessionConfigError naming the fix", () =>
     ["domain with ;", { cookie: { domain: "example.com; SameSite=None" } }, /`cookie.domain` must be a host name/],
     ["domain with a port", { cookie: { domain: "example.com:3000" } }, /`cookie.domain` must be a host name/],
     ["empty domain", { cookie: { domain: "" } }, /`cookie.domain` must be a host name/],
+    ["cookie.maxBytes under 1024", { cookie: { maxBytes: 512 } }, /`cookie.maxBytes` must be a whole number of bytes from 1024 to 14336 \(got 512\); the default is 6144.*16 KB/s],
+    ["cookie.maxBytes over what Node accepts", { cookie: { maxBytes: 16_384 } }, /`cookie.maxBytes` must be a whole number of bytes from 1024 to 14336 \(got 16384\)/],
+    ["cookie.maxBytes not whole", { cookie: { maxBytes: 6000.5 } }, /`cookie.maxBytes` must be a whole number/],
     ["schema that is not Standard Schema", { schema: { parse: () => ({}) } }, /`schema` must be a Standard Schema validator.*~standard\.validate/s],
     ["onEvent that is not a function", { onEvent: "log" }, /`onEvent` must be a function/],
     ["empty userKey", { userKey: "" }, /`userKey` must be a non-empty string/],
@@ -95,6 +98,7 @@ describe("defaults", () => {
     expect(config.contentSecurity).toBe("private");
     expect(config.lifecycle).toBe("persistent");
     expect(config.passwords).toEqual({ 1: PASSWORD });
+    expect(config.cookieBudget).toBe(6144);
   });
 
   it.each([

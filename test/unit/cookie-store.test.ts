@@ -231,15 +231,18 @@ describe("moving from iron-session (migrateFromIronSession)", () => {
 });
 
 describe("chunking", () => {
+  /** Sessions of ~8 KB sealed: over the default budget, so these raise it to the maximum. */
+  const large = { cookie: { maxBytes: 14336 } };
+
   it("splits a large session across session.0, session.1… and reads it back", async () => {
-    const { open, seed } = setup();
+    const { open, seed } = setup(large);
     const jar = await seed({ blob: noise(6000) });
     expect([...jar.cookies.keys()]).toEqual(["session.0", "session.1", "session.2"]);
     expect((await open(jar)).session.get("blob")).toBe(noise(6000));
   });
 
   it("expires stale chunks when the session shrinks, and the whole-name cookie when it grows", async () => {
-    const { open, seed } = setup();
+    const { open, seed } = setup(large);
     const small = await seed({ userId: "u1" });
     const jar = await seed({ blob: noise(6000) }, small);
     expect([...jar.cookies.keys()]).toEqual(["session.0", "session.1", "session.2"]);
@@ -252,19 +255,42 @@ describe("chunking", () => {
     expect((await open(jar.next())).session.data).toEqual({ userId: "u1" });
   });
 
-  it("refuses a session beyond the limit with SessionTooLargeError suggesting a server-side store", async () => {
+  it("refuses a session over the Cookie header budget with SessionTooLargeError naming the budget and the fix, writing nothing", async () => {
     const { open } = setup();
     const jar = new TestJar();
     const { session } = await open(jar);
-    session.set("blob", noise(20_000));
+    session.set("blob", noise(4000)); // ~5.5 KB sealed: fits the default 6144
+    await session.save();
+    session.set("blob", noise(5000)); // ~6.9 KB sealed: does not
     await expect(session.save()).rejects.toThrow(SessionTooLargeError);
-    await expect(session.save()).rejects.toThrow(/limit is 4 .*server-side store \(kvStore\(\) or redisStore\(\)\)/);
-    expect(jar.writes).toEqual([]);
+    await expect(session.save()).rejects.toThrow(/over the budget of 6144 \(`cookie.maxBytes`\).*server-side store \(kvStore\(\) or redisStore\(\)\).*at most 14336/s);
+    // Only the first save wrote; the refused one left the cookies it had written alone.
+    expect(jar.writes.filter((write) => write.value !== "").map((write) => write.name)).toEqual(["session.0", "session.1"]);
+    expect((await open(jar.next())).session.get("blob")).toBe(noise(4000));
+  });
+
+  it("the largest budget still refuses what cannot fit", async () => {
+    const { open } = setup(large);
+    const { session } = await open(new TestJar());
+    session.set("blob", noise(20_000));
+    await expect(session.save()).rejects.toThrow(/over the budget of 14336/);
+  });
+
+  it("purges a request whose session cookies exceed the budget (from a larger budget, or forged), reading it as no session", async () => {
+    const jar = await setup(large).seed({ userId: "u1", blob: noise(6000) });
+    const { open, events } = setup();
+    const { session, stale, purge } = await open(jar);
+    expect(session.isNew).toBe(true);
+    expect(session.get("userId")).toBeUndefined();
+    expect(stale).toBe(true);
+    expect(events).toContainEqual({ type: "invalid-cookie", reason: "too-large" });
+    await purge();
+    expect(jar.removed).toEqual(["session.0", "session.1", "session.2"]);
   });
 
   it("destroy expires every chunk with the cookie's Path, Domain, Secure and SameSite", async () => {
     const cookie = { path: "/app", domain: "example.com", secure: true, sameSite: "strict" as const };
-    const { open, seed } = setup({ cookie });
+    const { open, seed } = setup({ cookie: { ...cookie, maxBytes: 14336 } });
     const jar = await seed({ blob: noise(6000) });
     const { session } = await open(jar);
     await session.destroy();

@@ -132,9 +132,11 @@ describe("renewal while opening (the proxy's `renew: true`)", () => {
 
 describe("chunked cookies within one request", () => {
   const big = "x".repeat(6000);
+  /** ~8 KB sealed: over the default Cookie header budget. */
+  const large = { cookie: { maxBytes: 14336 } };
 
   it("destroy after a chunked save removes the chunks it just wrote", async () => {
-    const { open } = setup();
+    const { open } = setup(large);
     const jar = new TestJar();
     const { session } = await open(jar);
     session.set("blob", big);
@@ -144,7 +146,7 @@ describe("chunked cookies within one request", () => {
   });
 
   it("destroy after a chunked renewal removes the renewed chunks", async () => {
-    const { seed, open } = setup(everyRequest(600));
+    const { seed, open } = setup({ ...everyRequest(600), ...large });
     const jar = await seed({ blob: big });
     clock.advance(600);
     const { session, renewed } = await open(jar, { renew: true });
@@ -154,7 +156,7 @@ describe("chunked cookies within one request", () => {
   });
 
   it("a save that shrinks a session saved chunked earlier in the request removes the chunks", async () => {
-    const { open } = setup();
+    const { open } = setup(large);
     const jar = new TestJar();
     const { session } = await open(jar);
     await session.set("blob", big).save();

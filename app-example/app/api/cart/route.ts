@@ -1,5 +1,6 @@
 // A Route Handler that changes the session: what a cross-site form could abuse (CSRF) without
 // the proxy's Origin check. Accepts a form post or JSON: { "item": "tea" }.
+import { SessionTooLargeError } from "next-session-kit";
 import { getSession } from "../../../lib/session";
 
 export async function POST(request: Request) {
@@ -10,6 +11,13 @@ export async function POST(request: Request) {
   if (!item) return Response.json({ error: "no item" }, { status: 400 });
   const cart = [...(session.get("cart") ?? []), item];
   session.set("cart", cart);
-  await session.save();
+  try {
+    await session.save();
+  } catch (error) {
+    // The cookie store keeps the session in every request's Cookie header, within a budget
+    // (cookie.maxBytes): past it the session is kept as it was and the item refused.
+    if (error instanceof SessionTooLargeError) return Response.json({ error: "the cart is full" }, { status: 413 });
+    throw error;
+  }
   return Response.json({ cart });
 }
