@@ -14,6 +14,7 @@
 import type { PasswordMap } from "./iron.js";
 import { bytesToBase64url } from "./base64url.js";
 import { derivedKeys } from "./derived-keys.js";
+import { fieldCipher } from "./field-cipher.js";
 import { highestId } from "./rotation.js";
 import { hmacSha256 } from "./digest.js";
 
@@ -29,6 +30,13 @@ export interface AtRestNames {
   users(userId: string): Promise<string[]>;
   /** A digest naming this configuration (newest password and cookie name), for in-process stores. */
   configuration(): Promise<string>;
+  /**
+   * The user field of session `id` as stored (AES-256-GCM, bound to the session): a dump must
+   * not name users through the data either. Undefined when `id`'s password is gone.
+   */
+  hide(id: string, text: string): Promise<string | undefined>;
+  /** A stored user field back as text; undefined when it does not open (another session or key, or corrupt). */
+  reveal(id: string, stored: string): Promise<string | undefined>;
 }
 
 /** 128 bits: unguessable and collision-free at any session count, and less Redis memory than 256. */
@@ -42,14 +50,24 @@ export function atRestNames(passwords: PasswordMap, cookieName: string, sealingI
   const digest = async (key: Promise<Uint8Array<ArrayBuffer>> | undefined, text: string) =>
     key && bytesToBase64url((await hmacSha256(await key, text)).subarray(0, DIGEST_BYTES));
   const passwordOf = (id: string) => id.slice(0, Math.max(0, id.indexOf("~")));
+  const cipher = fieldCipher(passwords, cookieName);
+  const session = (id: string) => digest(sessionKey(passwordOf(id)), id);
   return {
     newId: () => `${newest}~${bytesToBase64url(crypto.getRandomValues(new Uint8Array(32)))}`,
-    session: (id) => digest(sessionKey(passwordOf(id)), id),
+    session,
     user: (userId, id) => digest(userKey(passwordOf(id)), userId),
     async users(userId) {
       const all = await Promise.all(Object.keys(passwords).map((id) => digest(userKey(id), userId)));
       return all.filter((name): name is string => name !== undefined);
     },
     configuration: async () => (await digest(sessionKey(newest), "configuration"))!,
+    async hide(id, text) {
+      const bound = await session(id);
+      return bound && cipher.hide(id, bound, text);
+    },
+    async reveal(id, stored) {
+      const bound = await session(id);
+      return bound && cipher.reveal(id, bound, stored);
+    },
   };
 }

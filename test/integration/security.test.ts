@@ -70,6 +70,7 @@ describe("on the KV store", () => {
     expect(atRest).toContain(await handleOf(id, TEST_PASSWORD));
     expect(atRest).toContain("tea"); // values are read as text: a raw id would show
     expect(atRest).not.toContain(id);
+    expect(atRest).not.toContain('"ada"'); // the user id (JSON) is kept encrypted, not in clear
   });
 
   it("a revoked session is rejected on its very next request", async () => {

@@ -46,8 +46,9 @@ export async function startCluster(options: { fullCoverage?: boolean } = {}): Pr
   try {
     for (const port of ports) await waitFor(() => answersPing(HOST, port, 500), `node ${port}`);
     await promisify(execFile)("redis-cli", ["--cluster", "create", ...ports.map((port) => `${HOST}:${port}`), "--cluster-replicas", "0", "--cluster-yes"]);
-    const info = async () => (await promisify(execFile)("redis-cli", ["-p", String(ports[0]), "cluster", "info"])).stdout;
-    await waitFor(async () => (await info()).includes("cluster_state:ok"), "cluster_state:ok");
+    // Every node, not just the first: a node that has not yet seen the whole slot map answers CLUSTERDOWN.
+    const info = async (port: number) => (await promisify(execFile)("redis-cli", ["-p", String(port), "cluster", "info"])).stdout;
+    for (const port of ports) await waitFor(async () => (await info(port)).includes("cluster_state:ok"), `cluster_state:ok on ${port}`);
   } catch (error) {
     await stop();
     throw error;

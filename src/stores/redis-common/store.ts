@@ -15,9 +15,10 @@
  * for, and a late save or renew only leaves a session no cookie points to, which expires.
  */
 import { SessionStoreError } from "../../errors.js";
-import type { SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "../types.js";
+import type { LoadedRecord, SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "../types.js";
 import { indexedUser } from "../user-index.js";
 import { bounded, checkTimeout } from "./bounded.js";
+import { HIDDEN } from "../../codec/field-cipher.js";
 import { dataField, dataPairs, deviceFrom, fromHash, metaPairs, untag } from "./fields.js";
 import { layout } from "./layout.js";
 import type { LuaScript, ScriptCommands } from "./lua-script.js";
@@ -79,6 +80,26 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
     String(record.expiresAt),
     await userOf(record, id),
   ];
+  /** `[field, JSON value, …]` of `keys`, the user field encrypted for session `id` (see AtRestNames.hide). */
+  const pairsOf = async (record: SessionRecord, keys: Iterable<string>, id: string) => {
+    const pairs = dataPairs(record, keys);
+    const at = pairs.indexOf(dataField(ctx().userKey));
+    if (at >= 0 && at % 2 === 0) pairs[at + 1] = (await ctx().names.hide(id, pairs[at + 1]!))!;
+    return pairs;
+  };
+  /**
+   * The hash fields of session `id` with its user field decrypted; undefined when it does not
+   * open. A field stored in clear (by 0.1.0) is read as it is, and encrypted at its next write.
+   */
+  const revealed = async (fields: string[], id: string) => {
+    const at = fields.findIndex((name, index) => index % 2 === 0 && name === dataField(ctx().userKey));
+    const stored = at < 0 ? undefined : fields[at + 1]!;
+    if (stored === undefined || !stored.startsWith(HIDDEN)) return fields;
+    const text = await ctx().names.reveal(id, stored);
+    if (text === undefined) return undefined;
+    fields[at + 1] = text;
+    return fields;
+  };
   /** Runs a per-bucket script of one user's index in every bucket (under each of its digests), concurrently. */
   const everyBucket = async (userId: string, script: LuaScript, extra: string[]) => {
     const users = await ctx().names.users(userId);
@@ -101,20 +122,22 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
         const { hash, key, base } = located;
         const due = touch ? [touch.dueBefore, touch.idleMs, touch.absoluteMs].map(String) : ["", "", ""];
         const reply = await run(LOAD, [key], [base, hash, String(touch?.now ?? Date.now()), ...due]);
+        let record: LoadedRecord | undefined;
         try {
           const [touched, ...fields] = untag(reply);
-          const record = fromHash(fields);
-          return record && (touched === "1" ? { ...record, touched: true } : record);
-        } catch {
-          ctx().report({ type: "invalid-record", reason: "unreadable session hash" });
-          return undefined;
-        }
+          if (fields.length === 0) return undefined;
+          const readable = await revealed(fields, id);
+          record = readable && fromHash(readable);
+          if (record && touched === "1") record.touched = true;
+        } catch {}
+        if (!record) ctx().report({ type: "invalid-record", reason: "unreadable session hash" });
+        return record;
       }),
     save: (record) =>
       call("save the session", async () => {
         const id = ctx().names.newId();
         const { hash, key, base } = (await locate(id))!;
-        await run(SAVE, [key], [base, hash, String(Date.now()), ...(await metaOf(record, id)), ...metaPairs(record), ...dataPairs(record, Object.keys(record.data))]);
+        await run(SAVE, [key], [base, hash, String(Date.now()), ...(await metaOf(record, id)), ...metaPairs(record), ...(await pairsOf(record, Object.keys(record.data), id))]);
         return id;
       }),
     update: (id, record, changes) =>
@@ -124,7 +147,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
         const { hash, key, base } = located;
         const removed = changes.unset.map(dataField);
         const args = [base, hash, String(Date.now()), String(record.lastSeenAt), String(record.expiresAt), changes.cleared ? "1" : "0"];
-        args.push(await userChange(record, changes, id), String(removed.length), ...removed, ...dataPairs(record, changes.set));
+        args.push(await userChange(record, changes, id), String(removed.length), ...removed, ...(await pairsOf(record, changes.set, id)));
         return Number(await run(UPDATE, [key], args)) === 1 ? id : undefined;
       }),
     touch: (id, record) =>
@@ -145,7 +168,7 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
         const old = await locate(id);
         if (!old) return undefined;
         const fresh = await newIdIn(old.bucket);
-        const args = [old.base, fresh.hash, String(Date.now()), ...(await metaOf(record, fresh.id)), old.hash, ...metaPairs(record), ...dataPairs(record, Object.keys(record.data))];
+        const args = [old.base, fresh.hash, String(Date.now()), ...(await metaOf(record, fresh.id)), old.hash, ...metaPairs(record), ...(await pairsOf(record, Object.keys(record.data), fresh.id))];
         return Number(await run(RENEW, [old.key, fresh.key], args)) === 1 ? fresh.id : undefined;
       }),
     listSessions: (userId) =>
