@@ -107,6 +107,8 @@ export interface SessionOptions<Data extends object = Record<string, unknown>> {
    * by default because every `sealData()` token of the app (magic links, invites) would open
    * as a logged-in session too. Seals without an expiry (`ttl: 0`) are refused, and an
    * imported session never outlives its seal nor `absoluteTimeout` counted from the import.
+   * While on, cookies are written so iron-session reads them as the same data (metadata under
+   * the reserved key `__nsk`): a rollback to the iron-session app logs nobody out.
    */
   migrateFromIronSession?: boolean;
   /**

@@ -15,6 +15,7 @@ import { deviceOf, type HeaderReader } from "./device.js";
 import { SessionError, SessionStoreError, SessionValidationError } from "./errors.js";
 import { assertKeyValid, assertValid, schemaIssues } from "./schema.js";
 import { Session, type SessionHost, type SessionWrite } from "./session.js";
+import { SHARED_METADATA_KEY } from "./stores/iron-shared.js";
 import type { LoadedRecord, SessionRecord, SessionStore, TouchRequest } from "./stores/types.js";
 import { isUserId } from "./stores/user-index.js";
 
@@ -176,8 +177,16 @@ export class SessionEngine {
   /**
    * At `set(key, …)`: the schema, and on a server-side store a user id the index can hold (a
    * string or a number, indexed as its string form), so no session escapes `revokeSessions`.
+   * The shared seal's metadata key is refused everywhere, so turning `migrateFromIronSession`
+   * on never meets data already under it.
    */
   #validate(data: Record<string, unknown>, key: string): void {
+    if (key === SHARED_METADATA_KEY) {
+      throw new SessionValidationError(
+        `next-session-kit: session.set("${key}", …): "${key}" is reserved: with migrateFromIronSession the cookie carries the session's own metadata under it, next to your data, so iron-session reads the same cookie. Use another key.`,
+        [{ message: "reserved key", path: [key] }],
+      );
+    }
     if (this.#store.serverSide && key === this.#config.userKey && !isUserId(data[key])) {
       throw new SessionValidationError(
         `next-session-kit: session.set("${key}", …): the user id must be a string or a number (numbers are indexed as their string form) so listSessions and revokeSessions find the session. Store the user's id, not an object.`,

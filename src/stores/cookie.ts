@@ -5,23 +5,19 @@
  */
 import { sealExpiration, sealFields } from "../codec/iron-format.js";
 import { SessionStoreError } from "../errors.js";
+import { fromShared, toShared, type SealMetadata } from "./iron-shared.js";
 import type { LoadedRecord, SessionRecord, SessionStore, StoreContext } from "./types.js";
 
 /**
- * Version 1 of the sealed shape. A seal without `nsk` is a plain iron-session cookie; one with
- * another `nsk` tag is ours but not a session (a flash seal), and never opens as one. `n` binds
- * it to the cookie it was written for: another configuration sharing the password (an admin
- * area next to a customer area) refuses it, and so does this one the other's.
+ * Version 1 of the sealed shape. A seal without `nsk` (nor the shared shape's metadata key, see
+ * iron-shared.ts) is a plain iron-session cookie; one with another `nsk` tag is ours but not a
+ * session (a flash seal), and never opens as one. `n` binds it to the cookie it was written
+ * for: another configuration sharing the password (an admin area next to a customer area)
+ * refuses it, and so does this one the other's.
  */
-interface Sealed {
+interface Sealed extends SealMetadata {
   nsk: 1;
-  n: string;
   d: Record<string, unknown>;
-  c: number;
-  s: number;
-  e: number;
-  /** authenticatedAt, only when set. */
-  a?: number;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -34,6 +30,13 @@ function fromSealed(value: Record<string, unknown>): SessionRecord | undefined {
   const record: SessionRecord = { data: d, createdAt: c!, lastSeenAt: s!, expiresAt: e! };
   if (a !== undefined) record.authenticatedAt = a;
   return record;
+}
+
+/** Our seal in either shape, as the nested one; undefined when it is not a session of ours. */
+function asSealed(value: Record<string, unknown>): Record<string, unknown> | undefined {
+  const shared = fromShared(value);
+  if (shared) return isObject(shared.metadata) ? { ...shared.metadata, d: shared.data } : undefined;
+  return value.nsk === 1 ? value : undefined;
 }
 
 /**
@@ -56,9 +59,11 @@ export function cookieStore(): SessionStore {
     if (!context) throw new SessionStoreError("next-session-kit: cookieStore() used before createSessions() initialised it.");
     return context;
   };
+  /** While migrating, in the shape plain iron-session also reads (iron-shared.ts). */
   const seal = (record: SessionRecord): Promise<string> => {
-    const sealed: Sealed = { nsk: 1, n: ctx().cookieName, d: record.data, c: record.createdAt, s: record.lastSeenAt, e: record.expiresAt };
-    if (record.authenticatedAt !== undefined) sealed.a = record.authenticatedAt;
+    const metadata: SealMetadata = { n: ctx().cookieName, c: record.createdAt, s: record.lastSeenAt, e: record.expiresAt };
+    if (record.authenticatedAt !== undefined) metadata.a = record.authenticatedAt;
+    const sealed = ctx().migrateFromIronSession ? toShared(record.data, metadata) : ({ nsk: 1, ...metadata, d: record.data } satisfies Sealed);
     return ctx().seal(sealed, record.expiresAt);
   };
   /** A plain iron-session seal: a session only when the app migrates, and bounded. */
@@ -85,13 +90,14 @@ export function cookieStore(): SessionStore {
         return undefined;
       }
       const value = opened.value;
-      if (isObject(value) && value.nsk === undefined) return imported(value, key);
-      if (isObject(value) && value.nsk === 1 && value.n !== ctx().cookieName) {
+      const sealed = isObject(value) ? asSealed(value) : undefined;
+      if (isObject(value) && value.nsk === undefined && !fromShared(value)) return imported(value, key);
+      if (sealed && sealed.n !== ctx().cookieName) {
         // Another cookie's session (or a 0.1.0 seal, bound to none): valid, but not this one.
         ctx().report({ type: "unseal-failed", reason: "other-cookie" });
         return undefined;
       }
-      const record = isObject(value) && value.nsk === 1 ? fromSealed(value) : undefined;
+      const record = sealed && fromSealed(sealed);
       if (!record) ctx().report({ type: "invalid-record", reason: "unexpected shape" });
       return record;
     },

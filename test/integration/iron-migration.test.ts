@@ -2,7 +2,8 @@
  * A small iron-session app (test/fixtures/iron-app, its own code) migrated to next-session-kit:
  * the same flows pass before (AUTH_LIB=iron) and after, and users logged in on the old app stay
  * logged in. The migrated app also has an admin area with its own session configuration,
- * combined with the site's in one proxy.
+ * combined with the site's in one proxy. While migrating, the two apps share the cookie both
+ * ways: requests alternate between them and nobody is logged out (a rolling deploy, a rollback).
  * Both apps run from one `next build` of the packed package.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -17,15 +18,18 @@ const ADMIN_ENV = { ADMIN_SESSION_PASSWORD: "admin-password-of-its-own-012345678
 
 let iron: RunningApp;
 let kit: RunningApp;
+/** The migrated app with a 2-second idle timeout. */
+let kitShort: RunningApp;
 beforeAll(async () => {
   const dir = await packedApp("iron-app");
-  [iron, kit] = await Promise.all([
+  [iron, kit, kitShort] = await Promise.all([
     startApp({ ...ADMIN_ENV, AUTH_LIB: "iron" }, dir),
     startApp({ ...ADMIN_ENV, AUTH_LIB: "kit", ADMIN_UPDATE_AGE: "1", ADMIN_IDLE_TIMEOUT: "600" }, dir),
+    startApp({ ...ADMIN_ENV, AUTH_LIB: "kit", SITE_IDLE_TIMEOUT: "2", SITE_UPDATE_AGE: "1" }, dir),
   ]);
 }, 600_000);
 afterAll(async () => {
-  await Promise.all([iron?.stop(), kit?.stop()]);
+  await Promise.all([iron?.stop(), kit?.stop(), kitShort?.stop()]);
 });
 
 /** One browser: one cookie jar, talking to either app (same host, so the same cookies). */
@@ -82,6 +86,47 @@ describe("migrating an iron-session app", () => {
     await b.post(iron, "/api/cart", { item: "tea" });
     expect(await b.dashboard(kit)).toEqual({ user: "ada", cart: "tea" });
     expect(await b.session(kit)).toEqual({ username: "ada", isLoggedIn: true, cart: ["tea"] });
+  });
+});
+
+describe("two-way while migrating: the iron-session app and ours on one cookie", () => {
+  /** What the iron-session app's `Response.json(session)` shows of our cookie: the data, plus our metadata key. */
+  const withMetadata = (data: Record<string, unknown>) => ({ ...data, __nsk: expect.objectContaining({ n: COOKIE }) });
+
+  it("a rollback after the first request through our proxy logs nobody out", async () => {
+    const b = browser();
+    await b.post(iron, "/api/login", { username: "ada" });
+    await b.post(iron, "/api/cart", { item: "tea" });
+    const legacy = b.jar.get(COOKIE);
+    expect(await b.dashboard(kit)).toEqual({ user: "ada", cart: "tea" }); // the proxy re-seals it
+    expect(b.jar.get(COOKIE)).not.toBe(legacy);
+    expect(await b.dashboard(iron)).toEqual({ user: "ada", cart: "tea" });
+    expect(await b.session(iron)).toEqual(withMetadata({ username: "ada", isLoggedIn: true, cart: ["tea"] }));
+  });
+
+  it("requests alternating between the apps: each sees the other's writes, the same data in both", async () => {
+    const b = browser();
+    await b.post(kit, "/api/login", { username: "ada" });
+    expect(await b.dashboard(iron)).toEqual({ user: "ada", cart: "" });
+    await b.post(iron, "/api/cart", { item: "tea" });
+    expect(await b.dashboard(kit)).toEqual({ user: "ada", cart: "tea" });
+    await b.post(kit, "/api/cart", { item: "milk" });
+    expect(await b.dashboard(iron)).toEqual({ user: "ada", cart: "tea,milk" });
+    await b.post(iron, "/api/cart", { item: "jam" });
+    const data = { username: "ada", isLoggedIn: true, cart: ["tea", "milk", "jam"] };
+    expect(await b.session(kit)).toEqual(data);
+    expect(await b.session(iron)).toEqual(withMetadata(data));
+    await b.post(iron, "/api/logout");
+    expect(await b.dashboard(kit)).toBe("/login");
+  });
+
+  it("our idle timeout still holds when only the iron-session app saw the user (its saves re-seal with its own ttl)", async () => {
+    const b = browser();
+    await b.post(kitShort, "/api/login", { username: "ada" });
+    await b.post(iron, "/api/cart", { item: "tea" });
+    await sleep(3_000); // past our 2-second idle timeout, well within iron-session's 14 days
+    expect(await b.dashboard(iron)).toEqual({ user: "ada", cart: "tea" }); // the old app keeps its own rules
+    expect(await b.dashboard(kitShort)).toBe("/login");
   });
 });
 

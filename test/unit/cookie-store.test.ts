@@ -1,9 +1,9 @@
-import { sealData } from "iron-session";
+import { sealData, unsealData } from "iron-session";
 import { describe, expect, it } from "vitest";
 import { base64urlToText, textToBase64url } from "../../src/codec/base64url.js";
-import { SessionTooLargeError } from "../../src/errors.js";
+import { SessionTooLargeError, SessionValidationError } from "../../src/errors.js";
 import { TestJar } from "./jar.js";
-import { forgeToken, frozenClock, INHERITED_IDS, OTHER_PASSWORD, PASSWORD, setup } from "./kit.js";
+import { forgeToken, frozenClock, INHERITED_IDS, OTHER_PASSWORD, PASSWORD, setup, T0 } from "./kit.js";
 
 const clock = frozenClock();
 const signed = { cookie: { contentSecurity: "signed" as const } };
@@ -227,6 +227,60 @@ describe("moving from iron-session (migrateFromIronSession)", () => {
     await first.session.save();
     const flashSeal = jar.written("session.flash")!.value;
     expect((await open(new TestJar({ session: flashSeal }))).session.isNew).toBe(true);
+  });
+});
+
+describe("two-way migration: while migrating, cookies plain iron-session reads as the same data", () => {
+  const migrate = { migrateFromIronSession: true, idleTimeout: 3600 };
+  const ironOpen = (seal: string) => unsealData<Record<string, unknown>>(seal, { password: PASSWORD });
+  /** What the iron-session app does on `save()`: re-seal its session object with its own ttl. */
+  const ironSave = (value: Record<string, unknown>) => sealData(value, { password: PASSWORD, ttl: 14 * 24 * 3600 });
+
+  it("writes the data at the top level and the metadata under __nsk", async () => {
+    const jar = await setup(migrate).seed({ userId: "u1", cart: ["tea"] });
+    expect(await ironOpen(jar.get("session")!)).toEqual({
+      userId: "u1",
+      cart: ["tea"],
+      __nsk: { n: "session", c: Date.now(), s: Date.now(), e: Date.now() + 3600_000 },
+    });
+  });
+
+  it("opens what iron-session re-saved: its data changes, our timeouts (kept in __nsk) still hold", async () => {
+    const { open } = setup(migrate);
+    const first = await setup(migrate).seed({ userId: "u1" });
+    const opened = await ironOpen(first.get("session")!);
+    clock.advance(600);
+    const jar = new TestJar({ session: await ironSave({ ...opened, cart: ["tea"] }) });
+    const { session } = await open(jar);
+    expect(session.data).toEqual({ userId: "u1", cart: ["tea"] });
+    expect(session.expiresAt).toBe(T0 + 3600_000); // not the iron seal's 14 days
+    clock.advance(3000); // past our idle timeout, well within iron's ttl
+    expect((await open(jar)).session.isNew).toBe(true);
+  });
+
+  it("reads both shapes whether migrating or not, and writes the shape of the current setting", async () => {
+    const nested = await setup().seed({ userId: "u1" });
+    const shared = await setup(migrate).seed({ userId: "u1" });
+    for (const [jar, options] of [[nested, migrate], [shared, {}]] as const) {
+      const { session } = await setup(options).open(jar);
+      expect(session.data).toEqual({ userId: "u1" });
+      await session.set("step", 1).save();
+      const written = await ironOpen(jar.written("session")!.value);
+      expect(Object.hasOwn(written, "__nsk")).toBe(options === migrate);
+    }
+  });
+
+  it("refuses a shared seal written for another cookie", async () => {
+    const jar = await setup({ ...migrate, cookie: { name: "admin" } }).seed({ userId: "u1" });
+    const { open, events } = setup(migrate);
+    expect((await open(new TestJar({ session: jar.get("admin")! }))).session.isNew).toBe(true);
+    expect(events).toEqual([{ type: "invalid-cookie", reason: "other-cookie" }]);
+  });
+
+  it.each([["migrating", migrate], ["not migrating", {}]] as const)("set(\"__nsk\") is refused (%s): the key is reserved", async (_, options) => {
+    const { session } = await setup(options).open(new TestJar());
+    expect(() => session.set("__nsk", {})).toThrow(SessionValidationError);
+    expect(() => session.set("__nsk", {})).toThrow(/"__nsk" is reserved/);
   });
 });
 
