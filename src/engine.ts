@@ -17,6 +17,7 @@ import { assertKeyValid, assertValid, schemaIssues } from "./schema.js";
 import { Session, type SessionHost, type SessionWrite } from "./session.js";
 import { SHARED_METADATA_KEY } from "./stores/iron-shared.js";
 import type { LoadedRecord, SessionRecord, SessionStore, TouchRequest } from "./stores/types.js";
+import type { Handoff } from "./next/handoff.js";
 import { isUserId } from "./stores/user-index.js";
 
 /** How a request opens its session. */
@@ -29,6 +30,8 @@ export interface OpenOptions {
   rendersPage?: boolean;
   /** The request's headers: the `devices` option reads the device of a new session from them. */
   headers?: HeaderReader;
+  /** What this request's proxy read (see next/handoff.ts): used instead of a store read when it matches the cookie. */
+  handoff?: Handoff;
 }
 
 /** A session plus what the request carried that must be cleaned up. */
@@ -40,6 +43,8 @@ export interface Opened<Data extends object = Record<string, unknown>> {
   renewed: boolean;
   /** Removes the dead session's cookies and state (purge), unless a write replaced them. */
   purge(): Promise<void>;
+  /** A live server-side session as read (and renewed) here, for the render of the same request. */
+  handoff?: Handoff;
 }
 
 interface Loaded {
@@ -120,7 +125,7 @@ export class SessionEngine {
     if (tooLarge) this.report({ type: "invalid-cookie", reason: "too-large" });
     const newer = value === undefined || tooLarge ? undefined : newerPasswordId(value, this.#config.passwords);
     if (newer !== undefined) return this.#fromNewerDeployment<Data>(newer);
-    let loaded = value && !tooLarge ? await this.#load(value, options.renew ? this.#touchRequest(now) : undefined) : undefined;
+    let loaded = value && !tooLarge ? ((await this.#handedOff(options.handoff, value)) ?? (await this.#load(value, options.renew ? this.#touchRequest(now) : undefined))) : undefined;
     const stale = value !== undefined && loaded === undefined;
     let renewed = false;
     let gone = false;
@@ -143,7 +148,18 @@ export class SessionEngine {
       state.names = await this.#removeCookies(jar, state.names);
       this.report({ type: "purged" });
     };
-    return { session, stale, renewed, purge };
+    const handoff = loaded && this.#store.serverSide && value ? { key: loaded.key, record: loaded.record, cookie: value } : undefined;
+    return { session, stale, renewed, purge, handoff };
+  }
+
+  /**
+   * The proxy's read of this very cookie, still alive: a server-side session the render need
+   * not load again. Anything else (another cookie, the cookie store) is no handoff.
+   */
+  async #handedOff(handoff: Handoff | undefined, value: string): Promise<Loaded | undefined> {
+    if (!handoff || !this.#store.serverSide || handoff.cookie !== value) return undefined;
+    const record = structuredClone(handoff.record);
+    return (await this.#alive(record)) ? { record, key: handoff.key } : undefined;
   }
 
   /**

@@ -16,6 +16,7 @@ import type { SessionEngine } from "../engine.js";
 import { SessionStoreError } from "../errors.js";
 import type { Session } from "../session.js";
 import { traced, type Outcome } from "../telemetry.js";
+import { offer } from "./handoff.js";
 import { isCrossOriginWrite } from "./origin-check.js";
 
 /** App logic run after renewal; return a response (redirect, rewrite, JSON) or nothing. */
@@ -189,9 +190,11 @@ export function proxyFactory<Data extends object = Record<string, unknown>>(engi
       if (opened.stale) await opened.purge();
       if (isPageRequest(request)) await retireFlash(engine(), request, jar, writes);
       const result = handler ? await handler(request, opened.session) : undefined;
-      // A plain pass-through: the cookie API already carries every change to the render, and
-      // forwarding all request headers would cost more than the session work itself.
-      return applyWrites(result ? asNextResponse(result) : await passThrough(request, inner), writes);
+      // The cookie API carries every change to the render; a server-side session read here is
+      // handed over too, unless the handler changed it (the render then reads what it wrote).
+      const response = applyWrites(result ? asNextResponse(result) : await passThrough(request, inner), writes);
+      if (opened.handoff && opened.session.status === "unchanged") offer(response, request.headers, engine().cookieName, opened.handoff);
+      return response;
     }
   }
 }

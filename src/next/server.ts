@@ -2,13 +2,15 @@
  * `getSession()` for Server Components, Route Handlers and Server Actions, over
  * `next/headers`. One `Session` per request: several calls in one render share one object and
  * one unseal (memoised on the request's cookies object, which Next keeps per request and phase,
- * so the render after a Server Action reads what the action wrote).
+ * so the render after a Server Action reads what the action wrote). A session the proxy just
+ * read from a server-side store is taken over instead of read again (handoff.ts), once.
  */
 import "server-only";
 import { cookies, headers } from "next/headers.js";
 import { cookieObject, type CookieJar } from "../cookie-jar.js";
 import type { SessionEngine } from "../engine.js";
 import type { Session } from "../session.js";
+import { handoffHeader, take } from "./handoff.js";
 
 type NextCookies = Awaited<ReturnType<typeof cookies>>;
 
@@ -30,18 +32,23 @@ function nextJar(store: NextCookies): CookieJar {
 /** Builds the app's `getSession` over one engine. */
 export function sessionGetter<Data extends object = Record<string, unknown>>(engine: () => SessionEngine): () => Promise<Session<Data>> {
   const perRequest = new WeakMap<NextCookies, Promise<Session<Data>>>();
+  async function open(store: NextCookies): Promise<Session<Data>> {
+    const writable = isWritable(store);
+    const requestHeaders = await headers();
+    // What this request's proxy read, if it left it here (see handoff.ts).
+    const handoff = take(requestHeaders.get(handoffHeader(engine().cookieName)), engine().cookieName);
+    // Only writes need the rest: a new session's device, and whether a Server Action invoked
+    // by the page (not a no-JS form post) renders the page in its own response.
+    const rendersPage = writable && requestHeaders.has("next-action");
+    const opened = await engine().open<Data>(nextJar(store), { writable, renew: false, rendersPage, headers: writable ? requestHeaders : undefined, handoff });
+    return opened.session;
+  }
   return async function getSession() {
     const store = await cookies();
     let session = perRequest.get(store);
     if (!session) {
-      const writable = isWritable(store);
-      // Only writes need the headers: a new session's device, and whether a Server Action
-      // invoked by the page (not a no-JS form post) renders the page in its own response.
-      const requestHeaders = writable ? await headers() : undefined;
-      const rendersPage = requestHeaders?.has("next-action") ?? false;
-      session = engine()
-        .open<Data>(nextJar(store), { writable, renew: false, rendersPage, headers: requestHeaders })
-        .then((opened) => opened.session);
+      // Memoised before anything else is awaited: the page and its parallel slots call this concurrently.
+      session = open(store);
       perRequest.set(store, session);
     }
     return session;
