@@ -8,7 +8,9 @@ import { Redis } from "ioredis";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useBrowser } from "../support/browser.js";
-import { startApp, type RunningApp } from "../support/next-app.js";
+import { layout } from "../../src/stores/redis-common/layout.js";
+import { handleOf } from "../support/names.js";
+import { startApp, TEST_PASSWORD, type RunningApp } from "../support/next-app.js";
 import { freePort, useRedis, type TestRedis } from "../support/redis.js";
 
 const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
@@ -65,12 +67,12 @@ async function hydrated(page: Page): Promise<void> {
 }
 
 /** The Redis hash of the (one) live session whose data names `userId`. */
-async function sessionHashOf(userId: string): Promise<string> {
-  const keys = await admin.keys(`${redis.prefix}*:s:*`);
-  const owned = [];
-  for (const key of keys) if ((await admin.hget(key, "d:userId")) === JSON.stringify(userId)) owned.push(key);
-  expect(owned).toHaveLength(1);
-  return owned[0]!;
+/** The Redis key of the session `page`'s browser holds (found by its cookie: the user id is stored encrypted). */
+async function sessionHashOf(page: Page): Promise<string> {
+  const cookie = (await page.context().cookies()).find((c) => c.name === "session");
+  const key = layout(redis.prefix).session(await handleOf(cookie!.value.split(".")[0]!, TEST_PASSWORD));
+  expect(await admin.exists(key)).toBe(1);
+  return key;
 }
 
 async function changeName(page: Page, name: string): Promise<void> {
@@ -95,7 +97,7 @@ describe("app-example in Chromium: session guards (Redis store)", () => {
 
     // The login was ten minutes ago (aged in the store's record): the password is asked again.
     const aged = Date.now() - 10 * 60_000;
-    await admin.hset(await sessionHashOf("alan"), "a", String(aged));
+    await admin.hset(await sessionHashOf(page), "a", String(aged));
     await page.reload();
     await changeName(page, "A. M. Turing");
     await page.getByTestId("reauth").waitFor();
@@ -110,7 +112,7 @@ describe("app-example in Chromium: session guards (Redis store)", () => {
     await page.getByTestId("name-saved").waitFor();
     await expect.poll(() => page.getByTestId("user").textContent(), WAIT).toBe("A. M. Turing");
     // The password counted as a fresh login: recorded in the (renewed) session's record.
-    expect(Number(await admin.hget(await sessionHashOf("alan"), "a"))).toBeGreaterThan(aged + 5 * 60_000);
+    expect(Number(await admin.hget(await sessionHashOf(page), "a"))).toBeGreaterThan(aged + 5 * 60_000);
     await page.reload();
     expect(await page.getByTestId("user").textContent()).toBe("A. M. Turing");
     expect(alan.errors).toEqual([]);
