@@ -229,13 +229,9 @@ export async function watchCommands(urls: string[]): Promise<CommandWatch> {
     urls.map(async (url) => {
       const control = new Redis(url);
       control.on("error", () => {}); // outage tests stop the server; the watch just reconnects
-      // MONITOR asked of a client that is still connecting can mix its stream into ordinary
-      // replies (ioredis' "Command queue state error"): wait until the connection answers.
       await control.ping();
-      const monitor = await control.monitor();
-      monitor.on("error", () => {});
       const seen: Array<{ args: string[]; source: string }> = [];
-      monitor.on("monitor", (_time: string, args: string[], source: string) => seen.push({ args, source }));
+      const monitor = await monitorStream(url, (args, source) => seen.push({ args, source }));
       return { control, monitor, seen };
     }),
   );
@@ -270,11 +266,91 @@ export async function watchCommands(urls: string[]): Promise<CommandWatch> {
     },
     close() {
       for (const node of nodes) {
-        node.monitor.disconnect();
+        node.monitor.close();
         node.control.disconnect();
       }
     },
   };
+}
+
+/** A RESP command as a client sends it (an array of bulk strings). */
+const resp = (...args: string[]) => `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join("")}`;
+
+/**
+ * The arguments of one MONITOR line's command part: `"set" "a\"b" "\x00"`, each quoted and
+ * escaped the way Redis prints them (sdscatrepr).
+ */
+function monitorArgs(text: string): string[] {
+  const escapes: Record<string, string> = { n: "\n", r: "\r", t: "\t", a: "\x07", b: "\b", '"': '"', "\\": "\\" };
+  const args: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== '"') {
+      i++;
+      continue;
+    }
+    let arg = "";
+    for (i++; i < text.length && text[i] !== '"'; i++) {
+      if (text[i] !== "\\") {
+        arg += text[i];
+      } else if (text[i + 1] === "x") {
+        arg += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
+        i += 3;
+      } else {
+        arg += escapes[text[i + 1]!] ?? text[i + 1];
+        i++;
+      }
+    }
+    args.push(arg);
+    i++;
+  }
+  return args;
+}
+
+/**
+ * MONITOR on a connection of its own, read line by line from a raw socket: a client library in
+ * monitor mode can take the stream for replies while it (re)connects (ioredis' "Command queue
+ * state error" under load). Reconnects (and monitors again) when the server restarts; resolves
+ * once the server has confirmed MONITOR.
+ */
+function monitorStream(url: string, onCommand: (args: string[], source: string) => void): Promise<{ close(): void }> {
+  const { hostname, port, username, password } = new URL(url);
+  let closed = false;
+  let socket: net.Socket;
+  let confirmed: () => void;
+  const ready = new Promise<void>((resolve) => (confirmed = resolve));
+  const line = (text: string) => {
+    if (text === "+OK") return confirmed();
+    const match = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] (.*)$/.exec(text);
+    if (match) onCommand(monitorArgs(match[2]!), match[1]!);
+  };
+  const connect = () => {
+    let buffer = "";
+    socket = net.createConnection({ host: hostname.replace(/^\[|\]$/g, ""), port: Number(port || 6379) });
+    socket.setEncoding("latin1");
+    socket.on("connect", () => {
+      const auth = password ? resp("AUTH", ...(username ? [decodeURIComponent(username)] : []), decodeURIComponent(password)) : "";
+      socket.write(auth + resp("MONITOR"));
+    });
+    socket.on("data", (chunk: string) => {
+      buffer += chunk;
+      for (let end = buffer.indexOf("\r\n"); end >= 0; end = buffer.indexOf("\r\n")) {
+        line(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      }
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      if (!closed) setTimeout(connect, 100);
+    });
+  };
+  connect();
+  return ready.then(() => ({
+    close() {
+      closed = true;
+      socket.destroy();
+    },
+  }));
 }
 
 /**
