@@ -11,6 +11,7 @@ import { cookieObject, type CookieJar } from "../cookie-jar.js";
 import type { SessionEngine } from "../engine.js";
 import type { Session } from "../session.js";
 import { handoffHeader, take } from "./handoff.js";
+import { proxySetCookies } from "./proxy-sent.js";
 
 type NextCookies = Awaited<ReturnType<typeof cookies>>;
 
@@ -22,10 +23,13 @@ function isWritable(store: NextCookies): boolean {
   return store.set !== store.delete;
 }
 
-function nextJar(store: NextCookies): CookieJar {
+/** `sentByProxy`: a write of the value the proxy already sent would only repeat it (proxy-sent.ts). */
+function nextJar(store: NextCookies, sentByProxy: ReadonlyMap<string, string>): CookieJar {
   return {
     get: (name) => store.get(name)?.value,
-    set: (name, value, attributes) => store.set(cookieObject(name, value, attributes)),
+    set: (name, value, attributes) => {
+      if (sentByProxy.get(name) !== value) store.set(cookieObject(name, value, attributes));
+    },
   };
 }
 
@@ -40,7 +44,8 @@ export function sessionGetter<Data extends object = Record<string, unknown>>(eng
     // Only writes need the rest: a new session's device, and whether a Server Action invoked
     // by the page (not a no-JS form post) renders the page in its own response.
     const rendersPage = writable && requestHeaders.has("next-action");
-    const opened = await engine().open<Data>(nextJar(store), { writable, renew: false, rendersPage, headers: writable ? requestHeaders : undefined, handoff });
+    const jar = nextJar(store, proxySetCookies(requestHeaders));
+    const opened = await engine().open<Data>(jar, { writable, renew: false, rendersPage, headers: writable ? requestHeaders : undefined, handoff });
     return opened.session;
   }
   return async function getSession() {

@@ -19,5 +19,5 @@ describeProxy("Next 16 proxy.ts, KV store", async () => {
   const login = async (client: HttpClient) => {
     expect((await client.submit("/login", { username: "ada", password: "lovelace" })).status).toBe(303);
   };
-  return { app, login, page: "/dashboard", guarded: "/dashboard", storeWrites: kv.writes, stop: app.stop };
+  return { app, login, page: "/dashboard", guarded: "/dashboard", storeWrites: kv.writes, cartSaveCookies: 1, stop: app.stop };
 });

@@ -31,7 +31,30 @@ export interface ProxyApp {
   guarded: string;
   /** Store writes so far (undefined for the cookie store: cookies are the writes). */
   storeWrites?(): Promise<number>;
+  /**
+   * app-example only: how many session Set-Cookies a Route Handler's save (`POST /api/cart`)
+   * sends in a request the proxy renews. 1 on server-side stores (the id is unchanged, the save
+   * skips repeating it); 2 on the cookie store (two seals; Next sends both, the last wins).
+   */
+  cartSaveCookies?: number;
   stop(): Promise<void>;
+}
+
+/**
+ * A JSON request body that ends `ms` after the request's headers. Its first byte (whitespace,
+ * which JSON allows) goes at once: fetch sends the headers only with the first body chunk.
+ */
+function lateBody(json: string, ms: number): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(encoder.encode(" "));
+      setTimeout(() => {
+        controller.enqueue(encoder.encode(json));
+        controller.close();
+      }, ms);
+    },
+  });
 }
 
 const sessionCookie = (exchange: Exchange, name = "session") => exchange.setCookies.find((c) => c.name === name);
@@ -82,6 +105,24 @@ export function describeProxy(name: string, start: () => Promise<ProxyApp>): voi
       expect(page.headers.get("cache-control")).toMatch(/no-store/);
       // And the next request is throttled again.
       expect((await client.get(target.page)).setCookies).toEqual([]);
+    });
+
+    it("a Route Handler's save in a request the proxy renews: the browser ends with the save", async (context) => {
+      if (target.cartSaveCookies === undefined) return context.skip();
+      const client = await loggedIn();
+      await pastUpdateAge();
+      // The body arrives 1.5 s after the headers (a slow upload): the proxy renews at once, the
+      // handler saves after it, so the two cookies' Expires differ (Next drops only a Set-Cookie
+      // identical byte for byte to one already sent).
+      const body = lateBody(JSON.stringify({ item: "tea" }), 1_500);
+      const init = { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" };
+      const response = await client.request("/api/cart", init as RequestInit);
+      expect(response.status).toBe(200);
+      const writes = response.setCookies.filter((c) => c.name === "session");
+      expect(writes).toHaveLength(target.cartSaveCookies);
+      expect(writes.every((c) => c.maxAge! > 0)).toBe(true);
+      expect(client.cookies.get("session")).toBe(writes.at(-1)!.value);
+      expect(JSON.parse((await client.get("/api/me")).body).cart).toEqual(["tea"]);
     });
 
     it("a tampered cookie is removed (same attributes) and the page shows a new session", async () => {

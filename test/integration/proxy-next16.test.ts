@@ -11,7 +11,7 @@ const login = async (client: HttpClient) => {
 
 describeProxy("Next 16 proxy.ts, cookie store", async () => {
   const app = await startApp(SHORT_TIMEOUTS);
-  return { app, login, page: "/dashboard", guarded: "/dashboard", stop: app.stop };
+  return { app, login, page: "/dashboard", guarded: "/dashboard", cartSaveCookies: 2, stop: app.stop };
 });
 
 describe("Server Actions win over the proxy's renewal in the same request", () => {

@@ -1,0 +1,26 @@
+/**
+ * The cookies the proxy set in this request, as a Route Handler or Server Action sees them.
+ * Next hands the render the proxy's Set-Cookie headers in an internal request header (from
+ * which it merges them into `cookies()`; a client cannot send it, Next strips it), and later
+ * appends the render's own Set-Cookie headers to the proxy's. So a handler that writes the very
+ * value the proxy already sent (a save on a server-side store after the proxy renewed: same
+ * signed id) would only repeat it in a second header: the session jar skips that write.
+ */
+import { parseSetCookie } from "cookie";
+import type { HeaderReader } from "../device.js";
+
+const PROXY_SET_COOKIE = "x-middleware-set-cookie";
+
+/** Between two Set-Cookie lines joined by ", " (unlike the comma inside `Expires=Fri, 04 Dec…`, a name and `=` follow). */
+const NEXT_COOKIE = /,\s*(?=[^;,=\s]+=)/;
+
+/** Name -> value of each cookie the proxy set in this request (empty without a proxy write). */
+export function proxySetCookies(headers: HeaderReader | undefined): ReadonlyMap<string, string> {
+  const header = headers?.get(PROXY_SET_COOKIE);
+  const sent = new Map<string, string>();
+  for (const line of header ? header.split(NEXT_COOKIE) : []) {
+    const { name, value } = parseSetCookie(line);
+    if (name && value !== undefined) sent.set(name, value);
+  }
+  return sent;
+}
