@@ -11,6 +11,8 @@ const nextConfig = {
   // Test runs build into a folder of their own, so they never replace the files of a running
   // `npm run example` (or of another test run).
   distDir: process.env.NSK_NEXT_DIST_DIR || ".next",
+  // NSK_NEXT_OUTPUT=standalone: the self-contained server of a Docker image (README, "Docker").
+  output: process.env.NSK_NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
 };
 
 export default nextConfig;

@@ -3,6 +3,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { ROOT, testDistDir } from "./support/next-app.js";
+import { standaloneCopy, standaloneDistDir } from "./support/standalone-app.js";
 
 /**
  * One id per `vitest run`: test apps are built once per run, into a folder of the run's own
@@ -11,7 +12,10 @@ import { ROOT, testDistDir } from "./support/next-app.js";
 export default function setup(project: TestProject): () => void {
   const runId = randomUUID();
   project.provide("runId", runId);
-  return () => rmSync(join(ROOT, "app-example", testDistDir(runId)), { recursive: true, force: true });
+  return () => {
+    for (const dir of [testDistDir(runId), standaloneDistDir(runId)]) rmSync(join(ROOT, "app-example", dir), { recursive: true, force: true });
+    rmSync(standaloneCopy(runId), { recursive: true, force: true });
+  };
 }
 
 declare module "vitest" {

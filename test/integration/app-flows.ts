@@ -8,12 +8,14 @@ import { HttpClient, testId } from "../support/http-client.js";
 import { startApp, type RunningApp } from "../support/next-app.js";
 import { useRedis, type TestRedis } from "../support/redis.js";
 
-/** `node`: the Node binary that runs `next start` (default: the test runner's). */
-export function describeAppFlows(storeName: string, env: () => Record<string, string>, node?: string): void {
+/** Starts app-example with `env` added: `next start` by default (see startApp, startStandalone). */
+export type StartApp = (env: Record<string, string>) => Promise<RunningApp>;
+
+export function describeAppFlows(storeName: string, env: () => Record<string, string>, start: StartApp = startApp): void {
   describe(`app-example flows (${storeName})`, () => {
     let app: RunningApp;
     beforeAll(async () => {
-      app = await startApp(env(), undefined, node);
+      app = await start(env());
     });
     afterAll(() => app?.stop());
 
@@ -102,7 +104,7 @@ export function describeAppFlows(storeName: string, env: () => Record<string, st
 }
 
 /** The flows on the Redis store over TCP (ioredis), with a key prefix of this file's own. */
-export function describeAppFlowsOnRedis(name = "Redis store", node?: string): void {
+export function describeAppFlowsOnRedis(name = "Redis store", start?: StartApp): void {
   let redis: TestRedis;
   beforeAll(async () => {
     redis = await useRedis();
@@ -111,5 +113,5 @@ export function describeAppFlowsOnRedis(name = "Redis store", node?: string): vo
     await redis?.cleanup();
     await redis?.stop();
   });
-  describeAppFlows(name, () => ({ REDIS_URL: redis.url, SESSION_KV_PREFIX: redis.prefix }), node);
+  describeAppFlows(name, () => ({ REDIS_URL: redis.url, SESSION_KV_PREFIX: redis.prefix }), start);
 }

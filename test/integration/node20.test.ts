@@ -28,8 +28,9 @@ it("a Node 20 at least as new as engines' floor runs these tests", () => {
 });
 
 describe.skipIf(!node20)(`on Node ${version}`, () => {
-  describeAppFlows(`cookie store, Node ${version}`, () => ({}), node20);
-  describeAppFlowsOnRedis(`Redis store, Node ${version}`, node20);
+  const onNode20 = (env: Record<string, string>) => startApp(env, undefined, node20);
+  describeAppFlows(`cookie store, Node ${version}`, () => ({}), onNode20);
+  describeAppFlowsOnRedis(`Redis store, Node ${version}`, onNode20);
   describeProxy(`Next 16 proxy.ts, cookie store, Node ${version}`, async () => {
     const app = await startApp(SHORT_TIMEOUTS, undefined, node20);
     const login = async (client: HttpClient) => {

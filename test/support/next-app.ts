@@ -47,9 +47,14 @@ export async function ensureBuilt(appDir = join(ROOT, "app-example")): Promise<v
 }
 
 function build(appDir: string, marker: string): void {
-  const result = spawnSync(process.execPath, [nextBin(appDir), "build", appDir], { cwd: appDir, env: appEnv(), encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`next build ${appDir} failed:\n${result.stdout}\n${result.stderr}`);
+  nextBuild(appDir);
   writeFileSync(marker, "");
+}
+
+/** `next build` of `appDir` in the test apps' environment with `env` added (undefined removes a variable). */
+export function nextBuild(appDir: string, env: Record<string, string | undefined> = {}): void {
+  const result = spawnSync(process.execPath, [nextBin(appDir), "build", appDir], { cwd: appDir, env: { ...appEnv(), ...env }, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`next build ${appDir} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 export interface RunningApp {
@@ -72,11 +77,23 @@ export async function startApp(
 ): Promise<RunningApp> {
   await ensureBuilt(appDir);
   const port = await freePort();
-  const child: ChildProcess = spawn(node, [nextBin(appDir), "start", appDir, "--port", String(port), "--hostname", "127.0.0.1"], {
-    cwd: appDir,
-    env: { ...appEnv(), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const argv = [nextBin(appDir), "start", appDir, "--port", String(port), "--hostname", "127.0.0.1"];
+  return serve("next start", node, argv, appDir, env, port);
+}
+
+/**
+ * Spawns a Next server (`label` names it in errors) listening on `port`, with the test apps'
+ * environment plus `env`; resolves once it answers HTTP.
+ */
+export async function serve(
+  label: string,
+  node: string,
+  argv: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+  port: number,
+): Promise<RunningApp> {
+  const child: ChildProcess = spawn(node, argv, { cwd, env: { ...appEnv(), ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
@@ -87,7 +104,7 @@ export async function startApp(
     await new Promise((done) => child.once("exit", done));
   };
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${label} exited early:\n${output}`);
     try {
       await fetch(`${url}/favicon.ico`, { signal: AbortSignal.timeout(1000) });
       return { url, port, logs: () => output, stop };
@@ -96,5 +113,5 @@ export async function startApp(
     }
   }
   await stop();
-  throw new Error(`next start did not answer on ${url}:\n${output}`);
+  throw new Error(`${label} did not answer on ${url}:\n${output}`);
 }
