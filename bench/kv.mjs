@@ -5,10 +5,8 @@
 // Upstash REST fixture, both from test/support (Node runs their TypeScript directly).
 import { createClient as createKvClient } from "@vercel/kv";
 import { Redis } from "ioredis";
-import { hashSessionId } from "../dist/codec/session-id.js";
 import { kvStore } from "../dist/stores/kv.js";
 import { redisStore } from "../dist/stores/redis.js";
-import { layout } from "../dist/stores/redis-common/layout.js";
 import { useRedis } from "../test/support/redis.ts";
 import { startUpstashRest } from "../test/support/upstash-rest.ts";
 import { buildEngine, MemJar, mintCookie, PASSWORD, shiftedClock } from "./lib/engine.mjs";
@@ -17,7 +15,6 @@ import { commandTime, monitor, statsDelta, WRITE_COMMANDS } from "./lib/redis-co
 
 const COOKIE = "session";
 const TWO_HOURS = 2 * 60 * 60 * 1000;
-const keys = layout("nsk:");
 
 /** A session whose data is 100 bytes of JSON. */
 export function smallData() {
@@ -27,9 +24,18 @@ export function smallData() {
   return data;
 }
 
-/** The Redis key of the session a signed-id cookie names. */
-async function sessionKey(cookie) {
-  return keys.session(await hashSessionId(cookie.split(".")[0]));
+/**
+ * The first key of `kind` (`s`: a session hash, `u`: a user index) in `client`'s db. Key names
+ * are keyed digests of the id (src/codec/session-id.ts): found by SCAN, not computed.
+ */
+async function firstKey(client, kind) {
+  let cursor = "0";
+  do {
+    const [next, found] = await client.scan(cursor, "MATCH", `nsk:{*}:${kind}:*`, "COUNT", 1000);
+    if (found.length) return found[0];
+    cursor = next;
+  } while (cursor !== "0");
+  throw new Error(`bench: no ${kind} key in the db`);
 }
 
 const open = (engine, cookie, options) => engine.open(new MemJar(cookie ? { [COOKIE]: cookie } : {}), options);
@@ -154,8 +160,10 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
     const memoryEngine = buildEngine({ password: PASSWORD, store: redisStore({ client: db2 }), cookie: { name: COOKIE } });
     const memoryUsage = async (name) => Number(await db2.call("MEMORY", "USAGE", name, "SAMPLES", "0"));
     const lone = { ...data, userId: "user_01HZX3Q9B7M2K8D4V6N0P5R1TB" }; // a user with exactly one session
-    const key = await sessionKey(await mintCookie(memoryEngine, lone, COOKIE));
-    const index = keys.indexBase(key.match(/\{(.)\}/)[1]) + (await hashSessionId(lone.userId));
+    // db2 is empty until now: the one session and the one user index are this login's.
+    await mintCookie(memoryEngine, lone, COOKIE);
+    const key = await firstKey(db2, "s");
+    const index = await firstKey(db2, "u");
     const hashBytes = await memoryUsage(key);
     const indexBytes = await memoryUsage(index);
     const hashEncoding = await db2.object("ENCODING", key);
@@ -196,7 +204,7 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
       level.engine = buildEngine({ password: PASSWORD, store: redisStore({ client: level.db }), cookie: { name: COOKIE } });
       level.cookies = [];
       for (let i = 0; i < REAL; i += 50) level.cookies.push(...(await Promise.all(Array.from({ length: 50 }, () => mintCookie(level.engine, data, COOKIE)))));
-      level.keys = await populate(level.db, level.target, await sessionKey(level.cookies[0]), log);
+      level.keys = await populate(level.db, level.target, await firstKey(level.db, "s"), log);
       level.samples = [];
       level.serverUs = [];
     }

@@ -1,14 +1,17 @@
-// One proxy for the bench app, dispatching by path. /plain is not matched (no proxy at all);
+// One proxy for the bench app, dispatching by path (/authjs goes to Auth.js's own `auth`). /plain is not matched (no proxy at all);
 // /proxied is matched and passed through untouched with `NextResponse.next()`, as the library's
 // proxy passes a steady-state request on: the cost of a proxy without session work.
 import { getIronSession, nextProxyCookies } from "iron-session";
 import { NextResponse } from "next/server";
+import { auth } from "./lib/authjs";
 import { ironOptions } from "./lib/iron";
 import { kv, kvFailure } from "./lib/kv";
 import { ours } from "./lib/ours";
+import { redis, redisFailure } from "./lib/redis";
 
 const oursProxy = ours.proxy();
 const kvProxy = kv?.proxy();
+const redisProxy = redis?.proxy();
 
 /** iron-session's rolling session: open, and re-seal with a fresh expiry on every request. */
 async function ironProxy(request) {
@@ -23,7 +26,10 @@ export default async function proxy(request) {
   if (path.startsWith("/ours")) return oursProxy(request);
   if (path.startsWith("/iron")) return ironProxy(request);
   if (path.startsWith("/kv")) return kvProxy ? kvProxy(request) : new Response(`kv store unavailable: ${kvFailure?.message}`, { status: 503 });
+  if (path.startsWith("/redis")) return redisProxy ? redisProxy(request) : new Response(`redis store unavailable: ${redisFailure?.message}`, { status: 503 });
+  // Auth.js's documented `export { auth as middleware }`: its auth() called with the request.
+  if (path.startsWith("/authjs")) return auth(request);
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/proxied", "/ours", "/iron", "/kv"] };
+export const config = { matcher: ["/proxied", "/ours", "/iron", "/kv", "/redis", "/authjs"] };

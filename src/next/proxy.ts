@@ -14,6 +14,7 @@ import { NextResponse, type NextRequest } from "next/server.js";
 import { cookieObject, type CookieAttributes, type CookieJar } from "../cookie-jar.js";
 import type { SessionEngine } from "../engine.js";
 import { SessionStoreError } from "../errors.js";
+import { flashCookieName } from "../flash.js";
 import type { Session } from "../session.js";
 import { traced, type Outcome } from "../telemetry.js";
 import { offer } from "./handoff.js";
@@ -58,9 +59,9 @@ function isPrefetch(request: NextRequest): boolean {
   return h.get("purpose") === "prefetch" || h.get("sec-purpose")?.includes("prefetch") === true;
 }
 
-/** Page requests: the ones whose render shows a flash. */
-function isPageRequest(request: NextRequest): boolean {
-  return (request.method === "GET" || request.method === "HEAD") && !isPrefetch(request);
+/** Page requests (not prefetches): the ones whose render shows a flash. */
+function isPageMethod(request: NextRequest): boolean {
+  return request.method === "GET" || request.method === "HEAD";
 }
 
 /** Records writes and mirrors them into the request so later reads see them. */
@@ -114,6 +115,8 @@ function applyWrites(response: NextResponse, writes: Map<string, CookieWrite>): 
  * is dropped unseen, except in the internal request Next makes to render an action's redirect.
  */
 async function retireFlash(engine: SessionEngine, request: NextRequest, jar: CookieJar, writes: Map<string, CookieWrite>) {
+  // Nearly every request carries no flash: no unseal, no await for it.
+  if (!jar.get(flashCookieName(engine.cookieName))) return;
   const mode = await engine.flashMode(jar);
   if (mode === "next") {
     await engine.removeFlash({ get: jar.get, set: (name, value, attributes) => writes.set(name, { name, value, attributes, browserOnly: true }) });
@@ -145,7 +148,8 @@ async function storeDown<Data extends object>(
  */
 function refuseCrossOrigin(engine: SessionEngine, request: NextRequest, jar: CookieJar): Response | undefined {
   const policy = engine.originCheck;
-  if (!policy || !engine.carriesSession(jar) || !isCrossOriginWrite(request, policy.allowedOrigins)) return undefined;
+  // The method first: a GET is never refused, and needs no look at its cookies.
+  if (!policy || !isCrossOriginWrite(request, policy.allowedOrigins) || !engine.carriesSession(jar)) return undefined;
   engine.report({ type: "cross-origin-refused", reason: request.method });
   return new NextResponse("Cross-origin request refused: this request carries a session cookie but comes from another origin.", {
     status: 403,
@@ -171,29 +175,31 @@ export function proxyFactory<Data extends object = Record<string, unknown>>(engi
     }
 
     async function run(request: NextRequest, trace: { outcome: Outcome }): Promise<Response> {
+      const current = engine();
       const writes = new Map<string, CookieWrite>();
       const jar = proxyJar(request, writes);
-      const refused = refuseCrossOrigin(engine(), request, jar);
+      const prefetch = isPrefetch(request);
+      const refused = refuseCrossOrigin(current, request, jar);
       if (refused) {
         trace.outcome = "refused";
         return refused;
       }
       let opened;
       try {
-        opened = await engine().open<Data>(jar, { writable: true, renew: !isPrefetch(request), headers: request.headers });
+        opened = await current.open<Data>(jar, { writable: true, renew: !prefetch, headers: request.headers });
       } catch (error) {
         if (!(error instanceof SessionStoreError)) throw error;
         trace.outcome = "store-error";
-        return storeDown(engine(), request, error, handler, inner);
+        return storeDown(current, request, error, handler, inner);
       }
       trace.outcome = opened.stale ? "purged" : opened.renewed ? "renewed" : opened.session.isNew ? "new" : "hit";
       if (opened.stale) await opened.purge();
-      if (isPageRequest(request)) await retireFlash(engine(), request, jar, writes);
+      if (isPageMethod(request) && !prefetch) await retireFlash(current, request, jar, writes);
       const result = handler ? await handler(request, opened.session) : undefined;
       // The cookie API carries every change to the render; a server-side session read here is
       // handed over too, unless the handler changed it (the render then reads what it wrote).
       const response = applyWrites(result ? asNextResponse(result) : await passThrough(request, inner), writes);
-      if (opened.handoff && opened.session.status === "unchanged") offer(response, request.headers, engine().cookieName, opened.handoff);
+      if (opened.handoff && opened.session.status === "unchanged") offer(response, request.headers, current.cookieName, opened.handoff);
       return response;
     }
   }

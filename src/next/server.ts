@@ -38,12 +38,15 @@ export function sessionGetter<Data extends object = Record<string, unknown>>(eng
   const perRequest = new WeakMap<NextCookies, Promise<Session<Data>>>();
   async function open(store: NextCookies): Promise<Session<Data>> {
     const writable = isWritable(store);
-    const requestHeaders = await headers();
+    const { cookieName, store: sessionStore } = engine();
+    // The request headers serve a handoff (server-side stores only) and writes; a Server
+    // Component on the cookie store, the common page, reads none (one `headers()` less each).
+    const requestHeaders = writable || sessionStore.serverSide ? await headers() : undefined;
     // What this request's proxy read, if it left it here (see handoff.ts).
-    const handoff = take(requestHeaders.get(handoffHeader(engine().cookieName)), engine().cookieName);
+    const handoff = requestHeaders && take(requestHeaders.get(handoffHeader(cookieName)), cookieName);
     // Only writes need the rest: a new session's device, and whether a Server Action invoked
     // by the page (not a no-JS form post) renders the page in its own response.
-    const rendersPage = writable && requestHeaders.has("next-action");
+    const rendersPage = writable && requestHeaders?.has("next-action") === true;
     const jar = nextJar(store, proxySetCookies(requestHeaders));
     const opened = await engine().open<Data>(jar, { writable, renew: false, rendersPage, headers: writable ? requestHeaders : undefined, handoff });
     return opened.session;
