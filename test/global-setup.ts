@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { devAppDir } from "./support/dev-app.js";
 import { ROOT, testDistDir } from "./support/next-app.js";
 import { standaloneCopy, standaloneDistDir } from "./support/standalone-app.js";
 
@@ -14,7 +15,7 @@ export default function setup(project: TestProject): () => void {
   project.provide("runId", runId);
   return () => {
     for (const dir of [testDistDir(runId), standaloneDistDir(runId)]) rmSync(join(ROOT, "app-example", dir), { recursive: true, force: true });
-    rmSync(standaloneCopy(runId), { recursive: true, force: true });
+    for (const dir of [standaloneCopy(runId), devAppDir(runId)]) rmSync(dir, { recursive: true, force: true });
   };
 }
 

@@ -14,7 +14,7 @@ import { oncePerRun } from "./once.js";
 import { freePort } from "./redis.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const nextBin = (appDir: string) => createRequire(join(appDir, "package.json")).resolve("next/dist/bin/next");
+export const nextBin = (appDir: string) => createRequire(join(appDir, "package.json")).resolve("next/dist/bin/next");
 
 /** The password test apps run with (tests seal and forge cookies with it). */
 export const TEST_PASSWORD = "test-password-that-is-at-least-32-characters-long";
