@@ -28,7 +28,13 @@ export const sessions = createSessions<SessionData>({
   absoluteTimeout: numberEnv("SESSION_ABSOLUTE_TIMEOUT"),
   renewal: { policy: "on-every-request", updateAge: numberEnv("SESSION_UPDATE_AGE") },
   // maxBytes: the session's share of the Cookie header (default 6144, under nginx's 8 KB per line).
-  cookie: { name: process.env.SESSION_COOKIE_NAME, maxBytes: numberEnv("SESSION_COOKIE_MAX_BYTES") },
+  // `npm run example` serves plain http and sets EXAMPLE_PLAIN_HTTP (scripts/example-env.mjs):
+  // WebKit drops Secure cookies there, even on localhost. Deployed behind HTTPS, it stays unset.
+  cookie: {
+    name: process.env.SESSION_COOKIE_NAME,
+    maxBytes: numberEnv("SESSION_COOKIE_MAX_BYTES"),
+    secure: process.env.EXAMPLE_PLAIN_HTTP === "1" ? false : undefined,
+  },
   // The /devices page shows each session's browser, and the IP the (trusted) reverse proxy in
   // front of the app reports: here the first X-Forwarded-For entry, which `next start` sets.
   devices: serverSideStore && { ip: (headers) => headers.get("x-forwarded-for")?.split(",")[0]?.trim() },

@@ -1,10 +1,12 @@
 /**
- * The browser flows with the KV store: the app talks to a local Upstash-compatible REST server
- * (test/support/upstash-rest.ts) in front of a real Redis, under a key prefix of its own.
+ * The browser flows with the KV store (Chromium's, then the core flows in every engine): the app
+ * talks to a local Upstash-compatible REST server (test/support/upstash-rest.ts) in front of a
+ * real Redis, under a key prefix of its own.
  */
 import { afterAll, beforeAll } from "vitest";
 import { useRedis, type TestRedis } from "../support/redis.js";
 import { startUpstashRest, type UpstashRestServer } from "../support/upstash-rest.js";
+import { describeEngineFlows } from "./engine-flows.js";
 import { describeBrowserFlows } from "./flows.js";
 
 let redis: TestRedis;
@@ -21,8 +23,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describeBrowserFlows(
-  "kv",
-  () => ({ KV_REST_API_URL: rest.url, KV_REST_API_TOKEN: rest.token, SESSION_KV_PREFIX: redis.prefix }),
-  { serverSide: true, storeCommands: () => rest.commands },
-);
+const kvEnv = () => ({ KV_REST_API_URL: rest.url, KV_REST_API_TOKEN: rest.token, SESSION_KV_PREFIX: redis.prefix });
+describeBrowserFlows("kv", kvEnv, { serverSide: true, storeCommands: () => rest.commands });
+describeEngineFlows("kv", kvEnv);

@@ -1,0 +1,2 @@
+/** See example-env.mjs. */
+export declare const plainHttpEnv: Record<string, string>;
