@@ -32,6 +32,12 @@ export interface OpenOptions {
   headers?: HeaderReader;
   /** What this request's proxy read (see next/handoff.ts): used instead of a store read when it matches the cookie. */
   handoff?: Handoff;
+  /**
+   * Told the session's state after each write (undefined while a write runs, and after a
+   * destroy or a lost race), so a later phase of the same request (the render after a Server
+   * Action) can take it over instead of reading the store.
+   */
+  onState?: (state: Handoff | undefined) => void;
 }
 
 /** A session plus what the request carried that must be cleaned up. */
@@ -283,7 +289,7 @@ export class SessionEngine {
     const next = touchedByLoad ? record : { ...record, lastSeenAt: now, expiresAt: this.#expiry(record.createdAt, now) };
     const key = touchedByLoad ? loaded.key : await this.#storeCall(() => this.#store.touch(loaded.key, next));
     if (key === undefined) return "gone";
-    const written = await this.#writeCookie(jar, key, next, names);
+    const written = this.#writeCookie(jar, await this.#cookieValue(key), next, names);
     this.report({ type: "renewed" });
     return { record: next, key, names: written };
   }
@@ -298,6 +304,7 @@ export class SessionEngine {
           await writeFlash(jar, this.#config.cookieName, this.#codec, this.#attributes(write.flash ? 1 : 0), write.flash ?? undefined, mode);
         }
         if (write.kind === "save" && !write.changes) return { record: write.record, id: this.#store.serverSide ? state.key : undefined };
+        options.onState?.(undefined); // until the store has answered, nothing is known
         const result = await this.#write(write, state.key, options.headers);
         state.written = true;
         if (!result) {
@@ -307,8 +314,10 @@ export class SessionEngine {
           state.key = undefined;
           return undefined;
         }
-        state.names = await this.#writeCookie(jar, result.key, result.record, state.names);
+        const cookie = await this.#cookieValue(result.key);
+        state.names = this.#writeCookie(jar, cookie, result.record, state.names);
         state.key = result.key;
+        if (this.#store.serverSide) options.onState?.({ key: result.key, record: result.record, cookie });
         return { record: result.record, id: this.#store.serverSide ? result.key : undefined };
       },
     };
@@ -349,8 +358,12 @@ export class SessionEngine {
   }
 
   /** Returns the cookie names now carrying the session. */
-  async #writeCookie(jar: CookieJar, key: string, record: SessionRecord, previous: string[]): Promise<string[]> {
-    const value = this.#store.serverSide ? await this.#signer.sign(key) : key;
+  /** What the cookie carries for `key`: the signed id (server-side stores) or the seal itself. */
+  async #cookieValue(key: string): Promise<string> {
+    return this.#store.serverSide ? this.#signer.sign(key) : key;
+  }
+
+  #writeCookie(jar: CookieJar, value: string, record: SessionRecord, previous: string[]): string[] {
     const maxAge = Math.max(1, Math.ceil((record.expiresAt - Date.now()) / 1000));
     return writeValue(jar, this.#config.cookieName, value, this.#attributes(maxAge), previous, this.#config.cookieBudget);
   }

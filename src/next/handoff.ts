@@ -87,6 +87,17 @@ function forwardAll(headers: Headers, requestHeaders: Headers, skip: string): st
   return names;
 }
 
+/**
+ * Puts the session's state back under a token just taken (`undefined`: nothing), for the next
+ * phase of the same request: a Server Action's request renders the page after the action, with
+ * its own `cookies()`, and that render should see what the action wrote without a store read.
+ */
+export function handOn(token: string, cookieName: string, state: Handoff | undefined): void {
+  const entries = registry();
+  entries.delete(token); // re-inserted last: insertion order stays expiry order
+  if (state && entries.size < MAX_ENTRIES) entries.set(token, { ...state, cookieName, expiresAt: Date.now() + TTL_MS });
+}
+
 /** The handoff under `token` for `cookieName`, at most once; undefined for anything not live. */
 export function take(token: string | null, cookieName: string): Handoff | undefined {
   if (!token) return undefined;

@@ -10,7 +10,7 @@ import { cookies, headers } from "next/headers.js";
 import { cookieObject, type CookieJar } from "../cookie-jar.js";
 import type { SessionEngine } from "../engine.js";
 import type { Session } from "../session.js";
-import { handoffHeader, take } from "./handoff.js";
+import { handOn, handoffHeader, take, type Handoff } from "./handoff.js";
 import { proxySetCookies } from "./proxy-sent.js";
 
 type NextCookies = Awaited<ReturnType<typeof cookies>>;
@@ -43,12 +43,17 @@ export function sessionGetter<Data extends object = Record<string, unknown>>(eng
     // Component on the cookie store, the common page, reads none (one `headers()` less each).
     const requestHeaders = writable || sessionStore.serverSide ? await headers() : undefined;
     // What this request's proxy read, if it left it here (see handoff.ts).
-    const handoff = requestHeaders && take(requestHeaders.get(handoffHeader(cookieName)), cookieName);
+    const token = requestHeaders?.get(handoffHeader(cookieName)) ?? null;
+    const handoff = take(token, cookieName);
+    // A Server Action's render phase comes next, with cookies of its own: it takes over what
+    // this phase read and wrote. Only for a token the proxy really issued (it was taken).
+    const onState = writable && handoff && token ? (state: Handoff | undefined) => handOn(token, cookieName, state) : undefined;
     // Only writes need the rest: a new session's device, and whether a Server Action invoked
     // by the page (not a no-JS form post) renders the page in its own response.
     const rendersPage = writable && requestHeaders?.has("next-action") === true;
     const jar = nextJar(store, proxySetCookies(requestHeaders));
-    const opened = await engine().open<Data>(jar, { writable, renew: false, rendersPage, headers: writable ? requestHeaders : undefined, handoff });
+    const opened = await engine().open<Data>(jar, { writable, renew: false, rendersPage, headers: writable ? requestHeaders : undefined, handoff, onState });
+    onState?.(opened.handoff);
     return opened.session;
   }
   return async function getSession() {

@@ -47,6 +47,19 @@ describe("proxy → render handoff (Next 16 proxy.ts, KV store)", () => {
     expect(Number(testId(page!.body, "expires-ms"))).toBeGreaterThan(before);
   });
 
+  it("a Server Action costs the proxy's read and its save: the render after it takes over what it wrote", async () => {
+    const client = await loggedIn();
+    const form = await client.get("/cart");
+    let response: Awaited<ReturnType<HttpClient["post"]>> | undefined;
+    expect(await commandsDuring(async () => (response = await client.post(form, { item: "scones" }, 'name="item"')))).toBe(2);
+    expect(response!.status).toBe(200);
+    expect(testId(response!.body, "count")).toBe("1"); // the page rendered with the action's write
+    // A second action in a row: the same (the first one's hand-over is not reused: it was taken).
+    const again = await client.get("/cart");
+    expect(await commandsDuring(async () => (response = await client.post(again, { item: "jam" }, 'name="item"')))).toBe(2);
+    expect(testId(response!.body, "count")).toBe("2");
+  });
+
   it("nothing of the handoff reaches the browser: no header, no cookie", async () => {
     const client = await loggedIn();
     const page = await client.request("/dashboard");

@@ -6,7 +6,7 @@
  */
 import { NextRequest, NextResponse } from "next/server.js";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { handoffHeader, take } from "../../src/next/handoff.js";
+import { handOn, handoffHeader, take } from "../../src/next/handoff.js";
 import { proxyFactory, type ProxyHandler } from "../../src/next/proxy.js";
 import { memoryStore } from "../../src/stores/memory.js";
 import { cookieStore } from "../../src/stores/cookie.js";
@@ -131,5 +131,25 @@ describe("the proxy hands its read to the render of the same request", () => {
     const { session } = await render(token);
     expect(loads).toHaveBeenCalledTimes(1);
     expect(session.lastSeenAt).toBe(Date.now());
+  });
+
+  it("a Server Action hands its writes on to the render after it, and nothing while a write runs or after a destroy", async () => {
+    const { proxied, engine, login, loads } = await app();
+    const { token } = await proxied();
+    const states: unknown[] = [];
+    const onState = (state: Parameters<typeof handOn>[2]) => (states.push(state && state.record.data), handOn(token!, "session", state));
+    // The action phase (what getSession() does for a writable request holding a taken token).
+    const action = await engine.open(new TestJar(login.cookies), { writable: true, renew: false, handoff: take(token, "session"), onState });
+    onState(action.handoff);
+    await action.session.set("cart", ["tea"]).save();
+    expect(states).toEqual([{ userId: "ada" }, undefined, { userId: "ada", cart: ["tea"] }]);
+    // The render phase: its cookies carry what the action wrote; it loads nothing.
+    const rendered = await engine.open(new TestJar(login.cookies), { writable: false, renew: false, handoff: take(token, "session") });
+    expect(rendered.session.get("cart")).toEqual(["tea"]);
+    expect(loads).toHaveBeenCalledTimes(1);
+
+    handOn(token!, "session", action.handoff);
+    await action.session.destroy();
+    expect(take(token, "session")).toBeUndefined();
   });
 });
