@@ -1,7 +1,11 @@
 // app-example without SESSION_PASSWORD: development makes one up and says so; production
 // refuses to start, naming the variable.
-import { afterEach, expect, it, vi } from "vitest";
-import { startApp } from "../support/next-app.js";
+import { afterEach, beforeAll, expect, it, vi } from "vitest";
+import { ensureBuilt, startApp } from "../support/next-app.js";
+
+// The build (once per run) in a hook, under the hook timeout: when this file is the first to
+// need it, it must not count against the test's own 30 s.
+beforeAll(() => ensureBuilt());
 
 afterEach(() => {
   vi.unstubAllEnvs();
