@@ -238,12 +238,51 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
     const bareUs = median(bare);
     log(`  10^3 vs 10^6: ${scale.map((s) => `${s.name} ${fmtUs(s.us)} µs (server ${fmtUs(s.serverUs)} µs)`).join(", ")}; bare round trip ${fmtUs(bareUs)} µs`);
 
-    return { redisVersion, coldScript, scenarios, memory, scale, bareUs, reads: READS, rounds };
+    const kvScale = await kvAtScale(levels, redis.url, admin, rounds, closers, log);
+
+    return { redisVersion, coldScript, scenarios, memory, scale, kvScale, bareUs, reads: READS, rounds };
   } finally {
     for (const client of clients) client.disconnect();
     for (const close of closers.reverse()) await Promise.resolve().then(close).catch(() => {});
     await redis.stop();
   }
+}
+
+/**
+ * The same 10^3 vs 10^6 comparison for kvStore: one Upstash REST fixture per database (db 0 and
+ * db 1, already filled above), 200 real sessions minted through each, reads alternating round
+ * by round; client latency (HTTP through @vercel/kv) and EVALSHA time inside Redis.
+ */
+async function kvAtScale(levels, redisUrl, admin, rounds, closers, log) {
+  const READS = 200;
+  const REAL = 200;
+  const out = [];
+  for (const [db, level] of levels.entries()) {
+    const rest = await startUpstashRest({ redisUrl: `${redisUrl}/${db}`, token: "bench-token" });
+    closers.push(() => rest.close());
+    const engine = buildEngine({ password: PASSWORD, store: kvStore({ client: createKvClient({ url: rest.url, token: "bench-token" }) }), cookie: { name: COOKIE } });
+    const cookies = [];
+    for (let i = 0; i < REAL; i += 50) cookies.push(...(await Promise.all(Array.from({ length: 50 }, () => mintCookie(engine, smallData(), COOKIE)))));
+    for (let i = 0; i < 100; i++) await proxyRead(engine, cookies[i % REAL]); // warm-up
+    out.push({ name: level.name, keys: await level.db.dbsize(), engine, cookies, samples: [], serverUs: [] });
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const level of round % 2 ? [...out].reverse() : out) {
+      const before = await commandTime(admin, "evalsha");
+      const each = new Float64Array(READS);
+      for (let i = 0; i < READS; i++) {
+        const start = process.hrtime.bigint();
+        await proxyRead(level.engine, level.cookies[(i * 7 + round) % REAL]);
+        each[i] = Number(process.hrtime.bigint() - start) / 1000;
+      }
+      level.samples.push(median(each));
+      const after = await commandTime(admin, "evalsha");
+      level.serverUs.push((after.usec - before.usec) / (after.calls - before.calls));
+    }
+  }
+  const scale = out.map((level) => ({ name: level.name, keys: level.keys, us: median(level.samples), serverUs: median(level.serverUs), reads: READS }));
+  log(`  kv 10^3 vs 10^6: ${scale.map((x) => `${x.name} ${fmtUs(x.us)} µs (server ${fmtUs(x.serverUs)} µs)`).join(", ")}`);
+  return scale;
 }
 
 /** The writable session a Route Handler / Server Action gets (its read is not counted). */
@@ -306,5 +345,19 @@ export function kvMarkdown(kv) {
     `Ratio ${big.name} / ${small.name}: ${fmtX(big.us / small.us)} per read (client), ${fmtX(big.serverUs / small.serverUs)} inside Redis. ` +
       (kv.bareUs === undefined ? "" : `Control: a bare round trip on the same connection (EVALSHA of a script that returns 1, same rounds) took ${fmtUs(kv.bareUs)} µs (median).`),
   );
+  if (kv.kvScale) {
+    const [kvSmall, kvBig] = kv.kvScale;
+    out.push(
+      "",
+      `The same for kvStore (@vercel/kv over HTTP, one Upstash REST fixture per database, ${kvSmall.reads} reads per round over 200 sessions minted through it, same rounds):`,
+      "",
+      table(
+        ["stored sessions", "keys in db", "µs per read (client, median)", "µs per EVALSHA (Redis)"],
+        kv.kvScale.map((x) => [x.name, x.keys, fmtUs(x.us), fmtUs(x.serverUs)]),
+      ),
+      "",
+      `Ratio ${kvBig.name} / ${kvSmall.name}: ${fmtX(kvBig.us / kvSmall.us)} per read (client), ${fmtX(kvBig.serverUs / kvSmall.serverUs)} inside Redis.`,
+    );
+  }
   return out.join("\n");
 }
