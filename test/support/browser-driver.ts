@@ -8,6 +8,7 @@
  * locally it is skipped with the reason printed.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe } from "vitest";
 import { RESULTS_DIR } from "./browser.js";
@@ -55,14 +56,23 @@ export interface EngineSpec {
   name: "Chromium" | "Firefox" | "WebKit";
   /** Executables the engine needs, and the Debian package of each. */
   needs: Record<string, string>;
+  /** The npm devDependency that drives it (imported only at launch, so a missing one is reported like a missing browser). */
+  driver: string;
   launch(): Promise<{ newPage(): Promise<DriverPage>; close(): Promise<void> }>;
 }
 
 /** What is missing for `spec`, as an install hint, or undefined when it can run. */
 export function missingFor(spec: EngineSpec): string | undefined {
   const absent = Object.entries(spec.needs).filter(([path]) => !existsSync(path));
-  if (!absent.length) return undefined;
-  return `${absent.map(([path]) => path).join(", ")} not installed: apt-get install ${[...new Set(absent.map(([, pkg]) => pkg))].join(" ")} (.ci/run does this)`;
+  if (absent.length) {
+    return `${absent.map(([path]) => path).join(", ")} not installed: apt-get install ${[...new Set(absent.map(([, pkg]) => pkg))].join(" ")} (.ci/run does this)`;
+  }
+  try {
+    createRequire(import.meta.url).resolve(spec.driver);
+  } catch {
+    return `the npm package ${spec.driver} is not installed: run npm ci`;
+  }
+  return undefined;
 }
 
 /**

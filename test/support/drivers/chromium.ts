@@ -6,6 +6,7 @@ import type { DriverCookie, DriverPage, EngineSpec } from "../browser-driver.js"
 export const chromiumEngine: EngineSpec = {
   name: "Chromium",
   needs: { [CHROMIUM_PATH]: "chromium" },
+  driver: "playwright-core",
   async launch() {
     const browser = await launchChromium();
     return {

@@ -1,5 +1,5 @@
 /** Firefox ESR through puppeteer-core over WebDriver BiDi: each user is a browser context. */
-import puppeteer, { type Page } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
 import type { DriverCookie, DriverPage, EngineSpec } from "../browser-driver.js";
 
 const FIREFOX_PATH = "/usr/bin/firefox-esr";
@@ -7,7 +7,9 @@ const FIREFOX_PATH = "/usr/bin/firefox-esr";
 export const firefoxEngine: EngineSpec = {
   name: "Firefox",
   needs: { [FIREFOX_PATH]: "firefox-esr" },
+  driver: "puppeteer-core",
   async launch() {
+    const { default: puppeteer } = await import("puppeteer-core");
     const browser = await puppeteer.launch({ browser: "firefox", executablePath: FIREFOX_PATH, headless: true });
     return {
       async newPage() {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Builder, By, type WebDriver } from "selenium-webdriver";
+import type { WebDriver } from "selenium-webdriver";
 import type { DriverCookie, DriverPage, EngineSpec } from "../browser-driver.js";
 import { freePort } from "../redis.js";
 import { startXvfb, XVFB_PATH } from "../xvfb.js";
@@ -20,6 +20,7 @@ const CAPABILITIES = {
 export const webkitEngine: EngineSpec = {
   name: "WebKit",
   needs: { [DRIVER_PATH]: "webkit2gtk-driver", [MINIBROWSER_PATH]: "webkit2gtk-driver", [XVFB_PATH]: "xvfb" },
+  driver: "selenium-webdriver",
   async launch() {
     const display = await startXvfb();
     return { newPage: () => webkitPage(display.name), close: async () => display.stop() };
@@ -41,6 +42,7 @@ async function startDriver(display: string): Promise<{ url: string; process: Chi
 }
 
 async function webkitPage(display: string): Promise<DriverPage> {
+  const { Builder, By } = await import("selenium-webdriver");
   const server = await startDriver(display);
   let driver: WebDriver;
   try {
