@@ -221,18 +221,7 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
         each[i] = Number(process.hrtime.bigint() - start) / 1000;
       }
       bare.push(median(each));
-      for (const level of round % 2 ? [...levels].reverse() : levels) {
-        const before = await commandTime(admin, "evalsha");
-        const each = new Float64Array(READS);
-        for (let i = 0; i < READS; i++) {
-          const start = process.hrtime.bigint();
-          await proxyRead(level.engine, level.cookies[(i * 7 + round) % REAL]);
-          each[i] = Number(process.hrtime.bigint() - start) / 1000;
-        }
-        level.samples.push(median(each));
-        const after = await commandTime(admin, "evalsha");
-        level.serverUs.push((after.usec - before.usec) / (after.calls - before.calls));
-      }
+      for (const level of round % 2 ? [...levels].reverse() : levels) await timedReads(level, READS, round, admin);
     }
     const scale = levels.map((level) => ({ name: level.name, keys: level.keys, us: median(level.samples), serverUs: median(level.serverUs) }));
     const bareUs = median(bare);
@@ -246,6 +235,23 @@ export async function runKv({ rounds = 5, log = () => {}, large = 1_000_000 }) {
     for (const close of closers.reverse()) await Promise.resolve().then(close).catch(() => {});
     await redis.stop();
   }
+}
+
+/**
+ * One round of `reads` sequential proxy reads of `level` (its engine, over its cookies): adds
+ * the median client latency to `level.samples` and the EVALSHA time inside Redis to `level.serverUs`.
+ */
+async function timedReads(level, reads, round, admin) {
+  const before = await commandTime(admin, "evalsha");
+  const each = new Float64Array(reads);
+  for (let i = 0; i < reads; i++) {
+    const start = process.hrtime.bigint();
+    await proxyRead(level.engine, level.cookies[(i * 7 + round) % level.cookies.length]);
+    each[i] = Number(process.hrtime.bigint() - start) / 1000;
+  }
+  level.samples.push(median(each));
+  const after = await commandTime(admin, "evalsha");
+  level.serverUs.push((after.usec - before.usec) / (after.calls - before.calls));
 }
 
 /**
@@ -267,18 +273,7 @@ async function kvAtScale(levels, redisUrl, admin, rounds, closers, log) {
     out.push({ name: level.name, keys: await level.db.dbsize(), engine, cookies, samples: [], serverUs: [] });
   }
   for (let round = 0; round < rounds; round++) {
-    for (const level of round % 2 ? [...out].reverse() : out) {
-      const before = await commandTime(admin, "evalsha");
-      const each = new Float64Array(READS);
-      for (let i = 0; i < READS; i++) {
-        const start = process.hrtime.bigint();
-        await proxyRead(level.engine, level.cookies[(i * 7 + round) % REAL]);
-        each[i] = Number(process.hrtime.bigint() - start) / 1000;
-      }
-      level.samples.push(median(each));
-      const after = await commandTime(admin, "evalsha");
-      level.serverUs.push((after.usec - before.usec) / (after.calls - before.calls));
-    }
+    for (const level of round % 2 ? [...out].reverse() : out) await timedReads(level, READS, round, admin);
   }
   const scale = out.map((level) => ({ name: level.name, keys: level.keys, us: median(level.samples), serverUs: median(level.serverUs), reads: READS }));
   log(`  kv 10^3 vs 10^6: ${scale.map((x) => `${x.name} ${fmtUs(x.us)} µs (server ${fmtUs(x.serverUs)} µs)`).join(", ")}`);

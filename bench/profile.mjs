@@ -25,7 +25,7 @@ function owner(generated, source) {
   }
   if (source.includes("node_modules/next/") || /\[(next|turbopack)\]/.test(source)) return react.test(source) ? "React" : "Next";
   const name = pkg(source);
-  if (name) return react.test(name) ? "React" : name;
+  if (name) return react.test(name) ? "React" : `${name} (bundled into the app's chunks)`;
   if (source.includes("bench/app")) return "bench app";
   return /(^|\/)(src|dist)\//.test(source) ? "next-session-kit" : "other";
 }
@@ -72,7 +72,7 @@ export function summarise(profile) {
     const map = url.startsWith("file:") ? mapOf(url) : undefined;
     const entry = map?.findEntry(lineNumber, columnNumber);
     if (entry?.originalSource) {
-      source = entry.originalSource;
+      source = decodeURIComponent(entry.originalSource);
       line = entry.originalLineNumber ?? entry.originalLine + 1;
     }
     const where = source ? `${cleanSource(source)}:${line}` : "";
@@ -232,8 +232,9 @@ export function readBaseline() {
 }
 
 // Alone: `node bench/profile.mjs [--baseline] [route ...]`; --baseline writes bench/profile-baseline.json
-// (with the commit it was measured at), to be committed when the code it profiles changes.
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+// (with the commit it was measured at: HEAD, or BENCH_BASELINE_COMMIT when the profiled sources are
+// another commit's), to be committed when the code it profiles changes.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { execFileSync } = await import("node:child_process");
   const { buildApp, startServer, load } = await import("./e2e.mjs");
   const { buildEngine, mintCookie, PASSWORD, payload } = await import("./lib/engine.mjs");
@@ -252,7 +253,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   }
   console.log(profileMarkdown(profiles, { limit: 25 }));
   if (baseline) {
-    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const commit = process.env.BENCH_BASELINE_COMMIT ?? execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
     writeFileSync(BASELINE, `${JSON.stringify({ commit, date: new Date().toISOString(), profiles }, null, 2)}\n`);
     log(`wrote ${fileURLToPath(BASELINE)}`);
   }
