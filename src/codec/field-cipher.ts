@@ -1,80 +1,89 @@
 /**
  * Encryption of the one data field a server-side store would otherwise keep as a readable name:
  * the user id (`userKey`). The per-user index already names users only by keyed digests; this
- * keeps a leaked dump from naming them through the session data instead. AES-256-GCM under a
- * key derived from the password the session id was minted under (so a rotation keeps it
- * readable, and removing that password ends it, as it ends the session), with the session's
- * at-rest digest as associated data, so a field copied into another session does not open.
- * `node:crypto` where available (microseconds), else Web Crypto (Edge).
+ * keeps a leaked dump from naming them through the session data instead.
+ *
+ * Deterministic authenticated encryption in the SIV style (RFC 5297's idea, with standard
+ * parts): a 96-bit synthetic IV = HMAC-SHA256(macKey, session digest, plaintext), which is both
+ * the AES-256-CTR counter block and the tag. No random nonce is stored, so a UUID user id
+ * (36 characters) comes out as 64 base64url characters: a Redis hash stays in its compact
+ * listpack encoding (values up to 64 bytes), where a GCM nonce and tag would double the
+ * session's memory. Equal plaintexts give equal ciphertexts only within one session (the
+ * digest is in the IV). Keys are derived from the password the session id was minted under (a
+ * rotation keeps the field readable; removing that password ends it, as it ends the session)
+ * and bound to the cookie name. `node:crypto` where available, else Web Crypto (Edge).
  */
 import type { PasswordMap } from "./iron.js";
 import { base64urlToBytes, bytesToBase64url } from "./base64url.js";
 import { derivedKeys } from "./derived-keys.js";
+import { hmacSha256, sameBytes } from "./digest.js";
 import { nodeCrypto } from "./node-crypto.js";
 
-/** Starts every encrypted field: no JSON text starts with it, so stored values stay unambiguous. */
-export const HIDDEN = "!";
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+const TAG_BYTES = 12;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+/** Starts the plaintext of anything but a plain string (then JSON follows): strings are stored bare. */
+const JSON_MARK = "\u0000";
 
 export interface FieldCipher {
-  /** `text` encrypted for session `id` whose at-rest digest is `digest`; undefined when `id`'s password is gone. */
-  hide(id: string, digest: string, text: string): Promise<string | undefined>;
-  /** The text back; undefined when it does not open (another session, key or a corrupt value). */
-  reveal(id: string, digest: string, hidden: string): Promise<string | undefined>;
+  /** The JSON value `json` encrypted for session `id` (at-rest digest `digest`); undefined when `id`'s password is gone. */
+  hide(id: string, digest: string, json: string): Promise<string | undefined>;
+  /** The JSON text back; undefined when it does not open (another session or key, or not ours). */
+  reveal(id: string, digest: string, stored: string): Promise<string | undefined>;
 }
 
 const passwordOf = (id: string) => id.slice(0, Math.max(0, id.indexOf("~")));
 
-/** Keys are derived per password id and purpose label, bound to the cookie name (one app configuration). */
+/** Keys are derived per password id and purpose, bound to the cookie name (one app configuration). */
 export function fieldCipher(passwords: PasswordMap, cookieName: string): FieldCipher {
-  const keyOf = derivedKeys(passwords, `next-session-kit/at-rest-field/v1/${cookieName}`);
+  const label = `next-session-kit/at-rest-field/v2/${cookieName}`;
+  const encKeyOf = derivedKeys(passwords, `${label}/enc`);
+  const macKeyOf = derivedKeys(passwords, `${label}/mac`);
+  const keys = async (id: string) => {
+    const [enc, mac] = [encKeyOf(passwordOf(id)), macKeyOf(passwordOf(id))];
+    return enc && mac ? { enc: await enc, mac: await mac } : undefined;
+  };
+  const tagOf = async (mac: Uint8Array<ArrayBuffer>, digest: string, plain: string) => (await hmacSha256(mac, `${digest}\n${plain}`)).subarray(0, TAG_BYTES);
   return {
-    async hide(id, digest, text) {
-      const key = keyOf(passwordOf(id));
+    async hide(id, digest, json) {
+      const key = await keys(id);
       if (!key) return undefined;
-      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-      const sealed = await encrypt(await key, iv, encoder.encode(text), encoder.encode(digest));
-      const out = new Uint8Array(IV_BYTES + sealed.length);
-      out.set(iv);
-      out.set(sealed, IV_BYTES);
-      return HIDDEN + bytesToBase64url(out);
+      const value: unknown = JSON.parse(json);
+      const plain = typeof value === "string" && !value.startsWith(JSON_MARK) ? value : JSON_MARK + json;
+      const tag = await tagOf(key.mac, digest, plain);
+      const body = await ctr(key.enc, tag, encoder.encode(plain));
+      const out = new Uint8Array(TAG_BYTES + body.length);
+      out.set(tag);
+      out.set(body, TAG_BYTES);
+      return bytesToBase64url(out);
     },
-    async reveal(id, digest, hidden) {
-      const key = keyOf(passwordOf(id));
-      const bytes = hidden.startsWith(HIDDEN) ? base64urlToBytes(hidden.slice(1)) : undefined;
-      if (!key || !bytes || bytes.length < IV_BYTES + TAG_BYTES) return undefined;
+    async reveal(id, digest, stored) {
+      const key = await keys(id);
+      const bytes = base64urlToBytes(stored);
+      if (!key || !bytes || bytes.length <= TAG_BYTES) return undefined;
+      const tag = bytes.subarray(0, TAG_BYTES);
+      let plain: string;
       try {
-        return decoder.decode(await decrypt(await key, bytes.subarray(0, IV_BYTES), bytes.subarray(IV_BYTES), encoder.encode(digest)));
+        plain = decoder.decode(await ctr(key.enc, tag, bytes.subarray(TAG_BYTES)));
       } catch {
         return undefined;
       }
+      if (!sameBytes(tag, await tagOf(key.mac, digest, plain))) return undefined;
+      return plain.startsWith(JSON_MARK) ? plain.slice(JSON_MARK.length) : JSON.stringify(plain);
     },
   };
 }
 
-/** Ciphertext followed by the 16-byte tag (Web Crypto's layout). */
-async function encrypt(key: Uint8Array<ArrayBuffer>, iv: Uint8Array<ArrayBuffer>, plain: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+/** AES-256-CTR (encrypts and decrypts alike) with counter block `tag` || 0x00000000. */
+async function ctr(key: Uint8Array<ArrayBuffer>, tag: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+  const counter = new Uint8Array(16);
+  counter.set(tag);
   const node = nodeCrypto();
   if (node) {
-    const cipher = node.createCipheriv("aes-256-gcm", key, iv).setAAD(aad);
-    const body = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-    return new Uint8Array(body.buffer, body.byteOffset, body.length);
+    const cipher = node.createCipheriv("aes-256-ctr", key, counter);
+    const out = Buffer.concat([cipher.update(data), cipher.final()]);
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
   }
-  const webKey = await crypto.subtle.importKey("raw", key, "AES-GCM", false, ["encrypt"]);
-  return new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad }, webKey, plain));
-}
-
-/** Throws when the tag does not verify. */
-async function decrypt(key: Uint8Array<ArrayBuffer>, iv: Uint8Array<ArrayBuffer>, sealed: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-  const node = nodeCrypto();
-  if (node) {
-    const decipher = node.createDecipheriv("aes-256-gcm", key, iv).setAAD(aad);
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
-  }
-  const webKey = await crypto.subtle.importKey("raw", key, "AES-GCM", false, ["decrypt"]);
-  return new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv, additionalData: aad }, webKey, sealed));
+  const webKey = await crypto.subtle.importKey("raw", key, "AES-CTR", false, ["encrypt"]);
+  return new Uint8Array(await crypto.subtle.encrypt({ name: "AES-CTR", counter, length: 32 }, webKey, data as Uint8Array<ArrayBuffer>));
 }

@@ -31,11 +31,12 @@ export interface AtRestNames {
   /** A digest naming this configuration (newest password and cookie name), for in-process stores. */
   configuration(): Promise<string>;
   /**
-   * The user field of session `id` as stored (AES-256-GCM, bound to the session): a dump must
-   * not name users through the data either. Undefined when `id`'s password is gone.
+   * The user field (JSON text) of session `id` as stored: encrypted and bound to the session
+   * (field-cipher.ts), since a dump must not name users through the data either. Undefined
+   * when `id`'s password is gone.
    */
-  hide(id: string, text: string): Promise<string | undefined>;
-  /** A stored user field back as text; undefined when it does not open (another session or key, or corrupt). */
+  hide(id: string, json: string): Promise<string | undefined>;
+  /** A stored user field back as JSON text; undefined when it does not open (another session or key, or not ours). */
   reveal(id: string, stored: string): Promise<string | undefined>;
 }
 

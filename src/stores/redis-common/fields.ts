@@ -2,7 +2,7 @@
  * A session record as Redis hash fields: one `d:<key>` field (JSON value) per data key, so an
  * update writes only the keys that changed and two requests changing different keys both
  * persist (no lost updates). Meta fields have no `d:` and cannot collide with data keys. The
- * user field's value is stored encrypted instead (`!…`, see codec/field-cipher.ts; store.ts).
+ * user field's value is stored encrypted instead (base64url, see codec/field-cipher.ts; store.ts).
  * Optional meta fields, written once when a session is created or renewed: `a` authenticatedAt,
  * `l` device label, `i` device IP (short names: every byte counts once per session in memory).
  */

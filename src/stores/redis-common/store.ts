@@ -18,7 +18,6 @@ import { SessionStoreError } from "../../errors.js";
 import type { LoadedRecord, SessionChanges, SessionInfo, SessionRecord, SessionStore, StoreContext, TouchRequest } from "../types.js";
 import { indexedUser } from "../user-index.js";
 import { bounded, checkTimeout } from "./bounded.js";
-import { HIDDEN } from "../../codec/field-cipher.js";
 import { dataField, dataPairs, deviceFrom, fromHash, metaPairs, untag } from "./fields.js";
 import { layout } from "./layout.js";
 import type { LuaScript, ScriptCommands } from "./lua-script.js";
@@ -89,13 +88,14 @@ export function scriptedStore(name: string, commands: ScriptCommands, options: R
   };
   /**
    * The hash fields of session `id` with its user field decrypted; undefined when it does not
-   * open. A field stored in clear (by 0.1.0) is read as it is, and encrypted at its next write.
+   * open. A value stored in clear by 0.1.0 (a JSON string or number: no ciphertext parses as
+   * one and verifies) is read as it is, and encrypted at its next write.
    */
   const revealed = async (fields: string[], id: string) => {
     const at = fields.findIndex((name, index) => index % 2 === 0 && name === dataField(ctx().userKey));
     const stored = at < 0 ? undefined : fields[at + 1]!;
-    if (stored === undefined || !stored.startsWith(HIDDEN)) return fields;
-    const text = await ctx().names.reveal(id, stored);
+    if (stored === undefined || stored.startsWith('"')) return fields;
+    const text = (await ctx().names.reveal(id, stored)) ?? (/^-?[0-9]/.test(stored) ? stored : undefined);
     if (text === undefined) return undefined;
     fields[at + 1] = text;
     return fields;
