@@ -10,7 +10,7 @@
  */
 import type { Span, Tracer } from "@opentelemetry/api";
 import { SessionError, SessionStoreError } from "./errors.js";
-import type { SessionRecord, SessionStore, TouchRequest } from "./stores/types.js";
+import type { LoadedRecord, SessionStore, TouchRequest } from "./stores/types.js";
 
 /**
  * What a traced operation ended in. Store calls: hit, miss, saved, renewed (extended, also
@@ -42,8 +42,14 @@ function loadApi(): Promise<void> {
   return loading;
 }
 
+/**
+ * One tracer for the process: the API's tracer forwards to whatever provider is registered,
+ * also one registered later, so asking for it on every call (as this did) only cost time.
+ */
+let cachedTracer: Tracer | undefined;
+
 function tracer(): Tracer | undefined {
-  return api ? api.trace.getTracer(SCOPE) : undefined;
+  return api ? (cachedTracer ??= api.trace.getTracer(SCOPE)) : undefined;
 }
 
 /**
@@ -80,7 +86,7 @@ function storeOutcome(method: string, result: unknown, args: unknown[]): Outcome
   if (method === "load") {
     const touch = args[1] as TouchRequest | undefined;
     if (result === undefined) return "miss";
-    return touch && (result as SessionRecord).lastSeenAt === touch.now ? "renewed" : "hit";
+    return touch && (result as LoadedRecord).touched ? "renewed" : "hit";
   }
   if (method === "save") return "saved";
   if (method === "delete" || method === "revokeSessions") return "deleted";
@@ -99,14 +105,20 @@ function isStoreFailure(error: unknown): boolean {
  */
 export function tracedStore(store: SessionStore): SessionStore {
   const kind = store.kind ?? "custom";
+  // One wrapper per method (made at its first call), not a new closure per property read.
+  const wrapped = new Map<string, { method: unknown; traced: (...args: unknown[]) => Promise<unknown> }>();
   return new Proxy(store, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== "function") return value;
       const method = value as (...args: unknown[]) => Promise<unknown>;
       if (property === "init" || typeof property !== "string") return method.bind(target);
-      return (...args: unknown[]) =>
+      const known = wrapped.get(property);
+      if (known?.method === method) return known.traced;
+      const traceCall = (...args: unknown[]) =>
         traced(`${SCOPE}.store.${property}`, kind, () => method.apply(target, args), (result) => storeOutcome(property, result, args), isStoreFailure);
+      wrapped.set(property, { method, traced: traceCall });
+      return traceCall;
     },
   });
 }
