@@ -34,6 +34,11 @@ function describeOutage(name: string, start: () => Promise<{ app: RunningApp; do
         const anonymous = await new HttpClient(target.app.url).request(GUIDE);
         expect(anonymous.status).toBe(307);
         expect(anonymous.headers.get("location")).toMatch(/\/login\?next=%2Fdashboard%2Fguide$/);
+        // The login page still renders for the signed-in visitor (its header shows no name).
+        const login = await user.request("/login");
+        expect(login.status).toBe(200);
+        expect(login.body).toContain('name="username"');
+        expect(login.setCookies.filter((c) => c.name.startsWith("session"))).toEqual([]);
         expect(user.cookies.get("session")).toBe(cookie);
       } finally {
         await target.up();
