@@ -61,6 +61,23 @@ export function buildApp(log) {
   return seconds;
 }
 
+/** The id of the Server Action exported as `name` (from the build's server-reference-manifest.json). */
+function serverActionId(name) {
+  const manifest = JSON.parse(readFileSync(join(APP_DIR, ".next", "server", "server-reference-manifest.json"), "utf8"));
+  const found = Object.entries(manifest.node ?? {}).find(([, entry]) => entry.exportedName === name || Object.values(entry.workers ?? {}).some((worker) => worker.exportedName === name));
+  if (!found) throw new Error(`bench: no Server Action ${name} in the build's manifest`);
+  return found[0];
+}
+
+/** A Server Action call as the page's form makes it with JavaScript (fetch with Next-Action), no arguments. */
+function callAction(url, actionId, cookie) {
+  return fetch(url, {
+    method: "POST",
+    headers: { cookie, "next-action": actionId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", origin: new URL(url).origin },
+    body: "[]",
+  });
+}
+
 /** The Upstash REST fixture as a child process (its own event loop, away from autocannon). */
 async function startRestChild(redisUrl) {
   const child = spawn(process.execPath, [join(HERE, "upstash-rest-child.mjs"), redisUrl, KV_TOKEN], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
@@ -297,6 +314,30 @@ export async function runE2E({ rounds = 3, seconds = 8, warmup = 3, connections 
       };
       log(`  renewal due: kv ${result.renewalDue.kv.perRequest} REST requests/page (${kvRenewed} Set-Cookie), redis ${result.renewalDue.redis.perRequest} EVALSHA/page (${redisRenewed} Set-Cookie)`);
     }
+    // Round trips of a Server Action request that reads the session and saves a change (the proxy reads it first).
+    if (kv) {
+      const CALLS = 20;
+      const call = async (path, action, cookie) => {
+        const id = serverActionId(action);
+        for (let i = 0; i < CALLS; i++) {
+          const response = await callAction(`${server.url}/${path}`, id, cookie);
+          await response.text();
+          if (response.status !== 200) throw new Error(`bench: Server Action on /${path} answered ${response.status}`);
+        }
+      };
+      const restBefore = await rest.stats();
+      await call("kv-action", "countKvVisit", kvCookie);
+      const restAfter = await rest.stats();
+      const redisBefore = await redis.commandStats();
+      await call("redis-action", "countRedisVisit", redisCookie);
+      const redisDelta = statsDelta(redisBefore, await redis.commandStats());
+      result.actionSave = {
+        requests: CALLS,
+        kv: { perRequest: (restAfter.requests - restBefore.requests) / CALLS },
+        redis: { perRequest: ((redisDelta.evalsha ?? 0) + (redisDelta.eval ?? 0)) / CALLS, writes: (redisDelta.hset ?? 0) / CALLS },
+      };
+      log(`  Server Action read + save: kv ${result.actionSave.kv.perRequest} REST requests/request, redis ${result.actionSave.redis.perRequest} EVALSHA/request`);
+    }
     // Where the CPU goes, on a server of its own (the profiler slows it): the pass-through proxy, then ours.
     await server.stop();
     // Imported here: profile.mjs, run alone, imports this file.
@@ -396,6 +437,15 @@ export function e2eMarkdown(e2e) {
         `Renewal due (${due.requests} page requests, each with its own session minted 2 h earlier, so the default hourly renewal is due): ` +
           `/kv ${due.kv.perRequest.toFixed(2)} REST round trips per page request (${due.kv.renewed} Set-Cookie headers), ` +
           `/redis ${due.redis.perRequest.toFixed(2)} EVALSHA per page request (${due.redis.renewed} Set-Cookie headers): the proxy's load renews inside its one script, and the page takes it over.`,
+      );
+    }
+    const action = e2e.actionSave;
+    if (action) {
+      out.push(
+        "",
+        `Server Action that reads the session and saves one change (${action.requests} calls through the page's Next-Action protocol, bench/app/app/*-action): ` +
+          `/kv-action ${action.kv.perRequest.toFixed(2)} REST round trips per request, /redis-action ${action.redis.perRequest.toFixed(2)} EVALSHA per request, the save included ` +
+          "(the proxy's read is handed to the action, so the read costs one and the save one).",
       );
     }
   } else {

@@ -32,4 +32,4 @@ export default async function proxy(request) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/proxied", "/ours", "/iron", "/kv", "/redis", "/authjs"] };
+export const config = { matcher: ["/proxied", "/ours", "/iron", "/kv", "/redis", "/authjs", "/kv-action", "/redis-action"] };
