@@ -121,7 +121,7 @@ export function describeEngineFlows(storeName: string, env: () => Record<string,
   }
 }
 
-async function logInAs(user: EngineUser, url: (path: string) => string, expect: ExpectStatic): Promise<void> {
+export async function logInAs(user: EngineUser, url: (path: string) => string, expect: ExpectStatic): Promise<void> {
   await user.goto(url("/login"));
   await untilHydrated(user, expect);
   await submitLogin(user);
@@ -136,7 +136,7 @@ async function submitLogin(user: EngineUser): Promise<void> {
 }
 
 /** Waits until React has hydrated the page's forms, so that submitting goes through JavaScript. */
-async function untilHydrated(user: EngineUser, expect: ExpectStatic): Promise<void> {
+export async function untilHydrated(user: EngineUser, expect: ExpectStatic): Promise<void> {
   await expect.poll(() => user.run<boolean>(HYDRATED), WAIT).toBe(true);
 }
 
