@@ -96,11 +96,14 @@ export function describeEngineFlows(storeName: string, env: () => Record<string,
         await user.click("Log out");
         await expect.poll(() => user.url(), WAIT).toBe(url("/"));
         await expect.poll(() => user.run<string>("document.body.innerText"), WAIT).toContain("You are not signed in");
-        // Polled: Firefox may list the jar a moment before it applies the response's removal.
-        await expect.poll(async () => (await user.cookies()).map((cookie) => cookie.name), WAIT).not.toContain("session");
         await user.goto(url("/dashboard"));
         expect(await user.url()).toBe(url("/login?next=%2Fdashboard"));
         expect(await user.run<string>("document.body.innerText")).not.toContain("Ada Lovelace");
+        // No session cookie is left after the next request. (Checked only then: a request the
+        // page sent while the logout ran, renewal-due, may still have set the renewed cookie of
+        // the session being deleted, and that request's response can land last; the proxy
+        // purges such a dead cookie on the next request. Seen once in Firefox on KV.)
+        await expect.poll(async () => (await user.cookies()).map((cookie) => cookie.name), WAIT).not.toContain("session");
         await user.close();
       });
 
