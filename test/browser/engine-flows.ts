@@ -27,7 +27,7 @@ const HYDRATED = `(() => { const forms = [...document.querySelectorAll("main for
 
 export function describeEngineFlows(storeName: string, env: () => Record<string, string>): void {
   for (const spec of ENGINES) {
-    describeEngine(spec, `core flows in ${spec.name} (${storeName} store)`, () => {
+    describeEngine(`core flows in ${spec.name} (${storeName} store)`, () => {
       const plainHttp = spec.name === "WebKit";
       let app: RunningApp;
       let engine: Engine;

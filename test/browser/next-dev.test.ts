@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 for (const spec of ENGINES) {
-  describeEngine(spec, `next dev in ${spec.name}`, () => {
+  describeEngine(`next dev in ${spec.name}`, () => {
     let engine: Engine;
     beforeAll(async () => {
       engine = await launchEngine(spec);

@@ -4,8 +4,8 @@
  * WebKit (selenium-webdriver and WebKitWebDriver). All three come from Debian packages
  * (`.ci/run` installs them); nothing is downloaded.
  *
- * A missing engine fails its tests under CI=true (a skipped engine would hide Safari's bugs);
- * locally it is skipped with the reason printed.
+ * A missing engine fails its tests, naming what to install (a skipped engine would hide
+ * Safari's bugs).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -76,16 +76,10 @@ export function missingFor(spec: EngineSpec): string | undefined {
 }
 
 /**
- * `describe` for one engine: skipped locally (reason printed) when the engine is missing; under
- * CI=true its tests run and fail on launch instead.
+ * `describe` for one engine. Never skipped: a missing engine fails its tests at launch, with
+ * the message naming what to install (a skipped suite would let a run pass untested).
  */
-export function describeEngine(spec: EngineSpec, title: string, body: () => void): void {
-  const missing = missingFor(spec);
-  if (missing && process.env.CI !== "true") {
-    console.warn(`[browser] skipping ${title}: ${missing}`);
-    describe.skip(title, body);
-    return;
-  }
+export function describeEngine(title: string, body: () => void): void {
   describe.concurrent(title, body);
 }
 
