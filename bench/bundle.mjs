@@ -12,7 +12,7 @@ import { table } from "./lib/measure.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
-/** The middlewares: ours twice (cookie store, kvStore on its default client), iron-session's, Auth.js's. */
+/** The middlewares: ours twice (cookie store, kvStore on its default client), iron-session's, Auth.js's, better-auth's twice (cookie check, cookie cache read). */
 const ENTRIES = [
   {
     id: "ours-cookie",
@@ -52,6 +52,29 @@ export const { auth: middleware } = NextAuth({
   session: { strategy: "jwt" },
   providers: [Credentials({ credentials: { username: {}, password: {} }, authorize: () => null })],
 });`,
+  },
+  {
+    // Its docs' Edge middleware: a cookie-presence check and a redirect (no validation, no session read).
+    id: "betterauth",
+    label: "better-auth 1.7 (getSessionCookie + redirect: cookie presence only)",
+    source: `import { getSessionCookie } from "better-auth/cookies";
+import { NextResponse } from "next/server";
+export function middleware(request) {
+  if (!getSessionCookie(request)) return NextResponse.redirect(new URL("/", request.url));
+  return NextResponse.next();
+}`,
+  },
+  {
+    // Its docs' alternative: the session read from the cookie cache (here the JWE that its stateless mode writes).
+    id: "betterauth-cache",
+    label: "better-auth 1.7 (getCookieCache + redirect: decrypts the JWE cookie cache)",
+    source: `import { getCookieCache } from "better-auth/cookies";
+import { NextResponse } from "next/server";
+export async function middleware(request) {
+  const session = await getCookieCache(request, { secret: process.env.SESSION_PASSWORD, strategy: "jwe" });
+  if (!session) return NextResponse.redirect(new URL("/", request.url));
+  return NextResponse.next();
+}`,
   },
 ];
 

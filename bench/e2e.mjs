@@ -31,6 +31,7 @@ const ROUTES = [
   { id: "kv", label: "/kv: our proxy + getSession() (kvStore via REST)" },
   { id: "redis", label: "/redis: our proxy + getSession() (redisStore, ioredis over TCP)" },
   { id: "authjs", label: "/authjs: Auth.js v5 `auth` proxy + auth() in the page (JWT)" },
+  { id: "betterauth", label: "/betterauth: better-auth `getSessionCookie` proxy + auth.api.getSession() in the page (stateless, JWE cookie cache)" },
 ];
 /** Routes that need the private Redis (and, for /kv, the REST server): left out with BENCH_KV=0. */
 const SERVER_SIDE = new Set(["kv", "redis"]);
@@ -41,6 +42,23 @@ async function authjsCookie() {
   const data = payload();
   const token = await encodeJwt({ token: { ...data, sub: data.userId }, secret: PASSWORD, salt: AUTHJS_COOKIE, maxAge: 30 * 24 * 60 * 60 });
   return `${AUTHJS_COOKIE}=${token}`;
+}
+
+/**
+ * A better-auth session as its sign-in leaves it in a browser: one sign-up (which signs in) through
+ * its endpoint on the running app, with the payload's fields (better-auth assigns the user id
+ * itself), and the cookies it sets (`session_token`, and `session_data`: the cookie cache) as a
+ * Cookie header.
+ */
+async function betterAuthCookie(url) {
+  const { userId, ...fields } = payload();
+  const response = await fetch(`${url}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({ ...fields, password: PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`bench: better-auth sign-up answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+  return response.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
 }
 
 const appEnv = (extra = {}) => ({
@@ -113,16 +131,17 @@ async function startRestChild(redisUrl) {
 /** `next start` of the built bench app; `nodeArgs` go to its Node (e.g. `--cpu-prof`). */
 export async function startServer(env, log, nodeArgs = []) {
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...nodeArgs, nextBin, "start", APP_DIR, "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: APP_DIR,
-    env: appEnv(env),
+    // BETTER_AUTH_URL: better-auth's base URL, which its docs have every deployment set.
+    env: appEnv({ ...env, BETTER_AUTH_URL: url }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   process.once("exit", () => child.kill("SIGKILL"));
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -196,6 +215,7 @@ export async function runE2E({ rounds = 3, seconds = 8, warmup = 3, connections 
       kv: kvCookie,
       redis: redisCookie,
       authjs: await authjsCookie(),
+      betterauth: await betterAuthCookie(server.url),
     };
     const routes = ROUTES.filter((route) => kv || !SERVER_SIDE.has(route.id));
 
@@ -204,7 +224,7 @@ export async function runE2E({ rounds = 3, seconds = 8, warmup = 3, connections 
       const response = await fetch(`${server.url}/${route.id}`, { headers: cookies[route.id] ? { cookie: cookies[route.id] } : {} });
       const body = await response.text();
       const signedIn = body.includes("Signed in as Ada Lovelace");
-      const shouldBeSignedIn = ["ours", "iron", "authjs", ...SERVER_SIDE].includes(route.id);
+      const shouldBeSignedIn = ["ours", "iron", "authjs", "betterauth", ...SERVER_SIDE].includes(route.id);
       if (response.status !== 200 || signedIn !== shouldBeSignedIn) {
         throw new Error(`bench: GET /${route.id} gave ${response.status}, signed in: ${signedIn}\n${body.slice(0, 500)}\n${server.output().slice(-2000)}`);
       }
@@ -274,6 +294,7 @@ export async function runE2E({ rounds = 3, seconds = 8, warmup = 3, connections 
         vsProxiedRounds: rs.map((r, i) => r.rps / rpsOf("proxied", i)),
         vsAuthjs: median(rs.map((r, i) => r.rps / rpsOf("authjs", i))),
         vsAuthjsRounds: rs.map((r, i) => r.rps / rpsOf("authjs", i)),
+        vsBetterauth: median(rs.map((r, i) => r.rps / rpsOf("betterauth", i))),
         vsPlainRounds: rs.map((r, i) => r.rps / plainOf(i)),
         vsIronRounds: rs.map((r, i) => r.rps / ironOf(i)),
         failures: rs.reduce((n, r) => n + r.non2xx + r.errors, 0),
@@ -359,7 +380,8 @@ export function e2eMarkdown(e2e) {
   out.push(
     `\`next build\` of bench/app (Next 16, Turbopack) took ${e2e.buildSeconds.toFixed(0)} s, then \`next start\` on 127.0.0.1; autocannon (in the bench process) with ` +
       `${e2e.connections} connections, ${e2e.warmup} s warm-up per route, then ${e2e.rounds} rounds of ${e2e.seconds} s per route, routes rotated each round. ` +
-      "Every request carries a valid session cookie minted with the app's password (the session pages render the signed-in user: checked before loading; " +
+      "Every request carries a valid session cookie minted with the app's password (better-auth's: set by one sign-up through its endpoint at the start; " +
+      "the session pages render the signed-in user: checked before loading; " +
       "the session-less routes get the same Cookie header as /ours and ignore it). " +
       "Figures are medians over the rounds; ratios are medians of the per-round ratios (both routes measured in the same round). " +
       "*Server CPU ms/req* is the `next start` process's user+system CPU time (from /proc) over the run divided by the requests served: " +
@@ -369,7 +391,7 @@ export function e2eMarkdown(e2e) {
   );
   out.push(
     table(
-      ["route", "req/s", "p50 ms", "p97.5 ms", "p99 ms", "req/s vs /plain", "vs /proxied", "vs /iron", "vs /authjs", "server CPU ms/req", "(range)", "CPU vs /plain", "Set-Cookie sent", "failed"],
+      ["route", "req/s", "p50 ms", "p97.5 ms", "p99 ms", "req/s vs /plain", "vs /proxied", "vs /iron", "vs /authjs", "vs /betterauth", "server CPU ms/req", "(range)", "CPU vs /plain", "Set-Cookie sent", "failed"],
       e2e.routes.map((r) => [
         r.label,
         r.rps.toFixed(0),
@@ -380,6 +402,7 @@ export function e2eMarkdown(e2e) {
         fmtX(r.vsProxied),
         fmtX(r.vsIron),
         r.vsAuthjs === undefined || Number.isNaN(r.vsAuthjs) ? "-" : fmtX(r.vsAuthjs),
+        r.vsBetterauth === undefined || Number.isNaN(r.vsBetterauth) ? "-" : fmtX(r.vsBetterauth),
         r.cpuMs.toFixed(2),
         `${r.cpuRange[0].toFixed(2)}–${r.cpuRange[1].toFixed(2)}`,
         fmtX(r.cpuVsPlain),

@@ -184,7 +184,12 @@ function render({ machine: m, sections, wallSeconds, activity = {} }, failed) {
       "/ours, /kv and /redis are `proxy()` + `await getSession()` with default options (renewal at most once an hour, so a steady visitor costs no seal and no write); " +
       "/kv and /redis each have their own `createSessions` (kvStore over @vercel/kv to the REST fixture; redisStore over ioredis to the same private redis-server); " +
       "/authjs is Auth.js v5 (next-auth 5.0.0-beta.32, JWT strategy, a Credentials provider) with its `auth` as the proxy and `await auth()` in the page, as its docs set it up, " +
-      "its session cookie pre-minted with @auth/core/jwt `encode` (same secret and salt as the app). Same page (bench/app/lib/view.jsx) and payload for every route.",
+      "its session cookie pre-minted with @auth/core/jwt `encode` (same secret and salt as the app); " +
+      "/betterauth is better-auth 1.7.29 in its stateless mode (no `database`, so `getSession` reads no store: the session lives in its encrypted cookie cache, " +
+      "`session.cookieCache: { enabled: true, maxAge: 7 days, strategy: \"jwe\", refreshCache: true }`, beside the signed `session_token`; `nextCookies()` plugin) " +
+      "with its docs' optimistic proxy (`getSessionCookie`, redirect when absent, no validation) and `auth.api.getSession({ headers: await headers() })` in the page; " +
+      "the payload's fields are user `additionalFields`, and its two cookies come from one sign-up through its own /api/auth/sign-up/email endpoint at the start " +
+      "(the user record that writes goes to the memory adapter better-auth falls back to without a database; page reads touch only the cookies). Same page (bench/app/lib/view.jsx) and payload for every route.",
     "- KV: the private redis-server is test/support/redis.ts's `useRedis({ private: true })`, and @vercel/kv talks to test/support/upstash-rest.ts " +
       "(the Upstash REST fixture the tests use; in the end-to-end section in a child process, bench/upstash-rest-child.mjs); the TCP store is ioredis. " +
       "Stored-session filler for the 10^6 case is RESTOREd copies of a real session hash (same encoding and size, key names of the same length), without user indexes.",

@@ -1,6 +1,8 @@
-// One proxy for the bench app, dispatching by path (/authjs goes to Auth.js's own `auth`). /plain is not matched (no proxy at all);
+// One proxy for the bench app, dispatching by path (/authjs goes to Auth.js's own `auth`,
+// /betterauth to better-auth's documented cookie check). /plain is not matched (no proxy at all);
 // /proxied is matched and passed through untouched with `NextResponse.next()`, as the library's
 // proxy passes a steady-state request on: the cost of a proxy without session work.
+import { getSessionCookie } from "better-auth/cookies";
 import { getIronSession, nextProxyCookies } from "iron-session";
 import { NextResponse } from "next/server";
 import { auth } from "./lib/authjs";
@@ -21,6 +23,15 @@ async function ironProxy(request) {
   return response;
 }
 
+/**
+ * better-auth's recommended proxy: an optimistic redirect when no session cookie is present (it
+ * does not validate it; the page's `auth.api.getSession` does).
+ */
+function betterAuthProxy(request) {
+  if (!getSessionCookie(request)) return NextResponse.redirect(new URL("/", request.url));
+  return NextResponse.next();
+}
+
 export default async function proxy(request) {
   const path = request.nextUrl.pathname;
   if (path.startsWith("/ours")) return oursProxy(request);
@@ -29,7 +40,8 @@ export default async function proxy(request) {
   if (path.startsWith("/redis")) return redisProxy ? redisProxy(request) : new Response(`redis store unavailable: ${redisFailure?.message}`, { status: 503 });
   // Auth.js's documented `export { auth as middleware }`: its auth() called with the request.
   if (path.startsWith("/authjs")) return auth(request);
+  if (path.startsWith("/betterauth")) return betterAuthProxy(request);
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/proxied", "/ours", "/iron", "/kv", "/redis", "/authjs", "/kv-action", "/redis-action"] };
+export const config = { matcher: ["/proxied", "/ours", "/iron", "/kv", "/redis", "/authjs", "/betterauth", "/kv-action", "/redis-action"] };
