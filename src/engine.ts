@@ -131,7 +131,7 @@ export class SessionEngine {
     if (tooLarge) this.report({ type: "invalid-cookie", reason: "too-large" });
     const newer = value === undefined || tooLarge ? undefined : newerPasswordId(value, this.#config.passwords);
     if (newer !== undefined) return this.#fromNewerDeployment<Data>(newer);
-    let loaded = value && !tooLarge ? ((await this.#handedOff(options.handoff, value)) ?? (await this.#load(value, options.renew ? this.#touchRequest(now) : undefined))) : undefined;
+    let loaded = value && !tooLarge ? (this.#handedOff(options.handoff, value) ?? (await this.#load(value, options.renew ? this.#touchRequest(now) : undefined))) : undefined;
     const stale = value !== undefined && loaded === undefined;
     let renewed = false;
     let gone = false;
@@ -162,10 +162,11 @@ export class SessionEngine {
    * The proxy's read of this very cookie, still alive: a server-side session the render need
    * not load again. Anything else (another cookie, the cookie store) is no handoff.
    */
-  async #handedOff(handoff: Handoff | undefined, value: string): Promise<Loaded | undefined> {
+  #handedOff(handoff: Handoff | undefined, value: string): Loaded | undefined {
     if (!handoff || !this.#store.serverSide || handoff.cookie !== value) return undefined;
-    const record = structuredClone(handoff.record);
-    return (await this.#alive(record)) ? { record, key: handoff.key } : undefined;
+    // Shared, not copied: a Session copies the record it is given and never changes a value in
+    // place. Timeouts only (no schema check): the proxy's load ran the schema on this record.
+    return this.#expiredBy(handoff.record) ? undefined : { record: handoff.record, key: handoff.key };
   }
 
   /**
@@ -240,7 +241,8 @@ export class SessionEngine {
       if (this.#store.serverSide) this.report({ type: "unknown-session" });
       return undefined;
     }
-    if (!(await this.#alive(record))) {
+    const alive = this.#alive(record);
+    if (!(typeof alive === "boolean" ? alive : await alive)) {
       if (this.#store.serverSide) await this.#storeCall(() => this.#store.delete(key));
       return undefined;
     }
@@ -259,21 +261,25 @@ export class SessionEngine {
     return { ...record, createdAt, expiresAt: Math.min(record.expiresAt, this.#expiry(createdAt, record.lastSeenAt)) };
   }
 
-  /** Timeouts and schema, checked on every read. */
-  async #alive(record: SessionRecord): Promise<boolean> {
+  /** The timeouts, checked on every read: true (reported) when the session has ended. */
+  #expiredBy(record: SessionRecord): boolean {
     const now = Date.now();
-    const { idleMs, absoluteMs, schema } = this.#config;
+    const { idleMs, absoluteMs } = this.#config;
     const expired =
       now >= record.createdAt + absoluteMs ? "absolute" : now >= Math.min(record.expiresAt, record.lastSeenAt + idleMs) ? "idle" : undefined;
-    if (expired) {
-      this.report({ type: "expired", reason: expired });
-      return false;
-    }
-    if (schema && (await schemaIssues(schema, record.data))) {
-      this.report({ type: "invalid-data", reason: "schema" });
-      return false;
-    }
-    return true;
+    if (expired) this.report({ type: "expired", reason: expired });
+    return expired !== undefined;
+  }
+
+  /** Timeouts and schema, checked on every load (no await without a schema: most apps have none). */
+  #alive(record: SessionRecord): boolean | Promise<boolean> {
+    if (this.#expiredBy(record)) return false;
+    const schema = this.#config.schema;
+    if (!schema) return true;
+    return schemaIssues(schema, record.data).then((issues) => {
+      if (issues) this.report({ type: "invalid-data", reason: "schema" });
+      return !issues;
+    });
   }
 
   /**

@@ -85,3 +85,21 @@ export function jsonProblem(value: unknown, path: string, rules: JsonRules = {},
 export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
+
+/**
+ * A deep copy of a value already known to be JSON (checked at `set`, or parsed from JSON):
+ * several times cheaper than `structuredClone` for session-sized data, which every
+ * `session.get` of an object and every `session.data` copies. Keys go through `setField`, so
+ * an own `__proto__` key stays data.
+ */
+export function copyJson<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJson((value as Record<string, unknown>)[key]);
+    if (key === "__proto__") setField(copy, key, item);
+    else copy[key] = item;
+  }
+  return copy as T;
+}

@@ -4,7 +4,7 @@
  * writes to its host. It never knows which store it sits on.
  */
 import { SessionError, SessionReadOnlyError, SessionStoreError } from "./errors.js";
-import { jsonProblem, setField } from "./json.js";
+import { copyJson, jsonProblem, setField } from "./json.js";
 import type { FlashValues } from "./flash.js";
 import type { SessionChanges, SessionRecord } from "./stores/types.js";
 
@@ -41,7 +41,7 @@ export interface SessionHost {
  * cookie store re-seals everything: a value changed in place would persist on one and not on
  * the other. Copied, it persists on none, and `set` is the one way to change data everywhere.
  */
-const copy = <T>(value: T): T => (typeof value === "object" && value !== null ? structuredClone(value) : value);
+const copy = copyJson;
 
 /**
  * One user's session in one request. Data is plain JSON; times are epoch milliseconds.
