@@ -81,7 +81,7 @@ export class Session<Data extends object = Record<string, unknown>> {
    */
   get<K extends keyof Data & string>(key: K): Data[K] | undefined {
     if (Object.hasOwn(this.#flashIn, key)) {
-      const value = this.#flashIn[key];
+      const value = copy(this.#flashIn[key]);
       delete this.#flashIn[key];
       this.#flashDirty = true;
       return value as Data[K];

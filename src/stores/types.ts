@@ -89,7 +89,7 @@ export interface StoreEvent {
 export interface StoreContext {
   /** Seals a value with the newest password; `expiresAt` bounds the seal's validity. */
   seal(value: unknown, expiresAt: number): Promise<string>;
-  /** Opens a seal made with any configured password. Never throws. */
+  /** Opens a seal made with any configured password. Never throws. The value may be frozen (shared with later requests carrying the same seal): copy it to change it. */
   unseal(seal: string): Promise<UnsealResult>;
   /** Data field that names the user, for the per-user index (`listSessions`). */
   userKey: string;

@@ -157,7 +157,7 @@ describe("cachedUnseal", () => {
     expect(unseal).toHaveBeenCalledTimes(6);
   });
 
-  it("returns fresh values: mutating one does not change the next hit", async () => {
+  it("serves one deep-frozen value, miss and hit alike: a change in place throws on the first request, and no hit ever sees one", async () => {
     const { codec } = counted({ 1: OLD });
     const cache = cachedUnseal(codec);
     const seal = await codec.seal({ user: { name: "a" }, list: [1] }, Date.now() + HOUR);
@@ -165,9 +165,9 @@ describe("cachedUnseal", () => {
       const result = await cache.unseal(seal);
       expect(result).toEqual({ ok: true, value: { user: { name: "a" }, list: [1] } });
       const value = (result as { value: { user: { name: string }; list: number[]; extra?: boolean } }).value;
-      value.user.name = "evil";
-      value.list.push(2);
-      value.extra = true;
+      expect(() => (value.user.name = "evil")).toThrow(TypeError);
+      expect(() => value.list.push(2)).toThrow(TypeError);
+      expect(() => (value.extra = true)).toThrow(TypeError);
     }
   });
 
