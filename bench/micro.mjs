@@ -165,7 +165,7 @@ export async function runMicro({ rounds, roundMs = 80, log }) {
   const anatomy = [
     ["node:crypto Iron unseal alone (no cache, no engine)", "codec.unseal"],
     ["node:crypto Iron seal alone", "codec.seal"],
-    ["verified-seal cache hit alone (LRU refresh + JSON.parse)", "cache.hit"],
+    ["verified-seal cache hit alone (LRU refresh, the frozen value served as is)", "cache.hit"],
     ["signed-id check (server-side stores: HMAC-SHA256, node:crypto)", "id.verify"],
     ["session-id digest (server-side stores: keyed HMAC-SHA256 at rest)", "id.hash"],
     ["control: the same HMAC with a key object made once (createSecretKey; not library code)", "hmac.keyObject"],
