@@ -30,7 +30,7 @@ const cookieLike = fc.oneof(
   fc.tuple(piece, piece, piece).map((parts) => parts.join(".")),
   fc.string(),
 );
-const passwordMaps = fc.constantFrom({ 1: "a" }, { 2: "b", 1: "a" }, { 3: "c" }, { 10: "d", 9: "e" });
+const passwordMaps = fc.constantFrom<Record<string, string>>({ 1: "a" }, { 2: "b", 1: "a" }, { 3: "c" }, { 10: "d", 9: "e" });
 
 describe("newerPasswordId", () => {
   it("gives the full parse's verdict for every value", () => {
