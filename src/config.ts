@@ -5,7 +5,7 @@
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { SessionConfigError } from "./errors.js";
-import type { PasswordMap } from "./codec/iron.js";
+import type { PasswordMap } from "./codec/iron-rules.js";
 import { highestId } from "./codec/rotation.js";
 import { DEFAULT_COOKIE_BUDGET, MAX_COOKIE_BUDGET } from "./codec/chunks.js";
 import { deviceLabel, type DeviceOptions, type HeaderReader } from "./device.js";

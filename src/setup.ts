@@ -3,7 +3,8 @@
  * and the store initialised with what it needs. `createSessions` is this plus the Next adapters.
  */
 import type { CookieCodec } from "./codec/cookie-codec.js";
-import { ironCodec, type PasswordMap } from "./codec/iron.js";
+import { ironCodec } from "./codec/iron.js";
+import type { PasswordMap } from "./codec/iron-rules.js";
 import { ironCodecNode } from "./codec/iron-node.js";
 import { cachedUnseal } from "./codec/seal-cache.js";
 import { signedCodec } from "./codec/signed.js";
@@ -24,7 +25,7 @@ function storeContext(config: SessionConfig, codec: CookieCodec, names: AtRestNa
 
 /**
  * Iron seals: on Node through `node:crypto` (an order of magnitude faster than Web Crypto for
- * one seal), elsewhere through iron-session; either way behind a cache of verified seals, since
+ * one seal), elsewhere through Web Crypto; either way behind a cache of verified seals, since
  * the same cookie arrives on every request until it changes.
  */
 function sealCodec(passwords: PasswordMap, sealWith: string): CookieCodec {

@@ -9,8 +9,7 @@
  * under an id below or between the known ones is under a retired password and is purged.
  */
 import { sealFields } from "./iron-format.js";
-/** Password id -> secret (the `PasswordMap` of iron.ts, which imports this module). */
-type PasswordMap = Readonly<Record<string, string>>;
+import type { PasswordMap } from "./iron-rules.js";
 
 const PASSWORD_ID = /^[1-9][0-9]{0,8}$/;
 
