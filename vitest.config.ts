@@ -5,6 +5,8 @@ export default defineConfig({
     alias: [
       { find: /^next-session-kit\/stores\/(.*)$/, replacement: new URL("./src/stores/$1.ts", import.meta.url).pathname },
       { find: /^next-session-kit$/, replacement: new URL("./src/index.ts", import.meta.url).pathname },
+      // package.json's `imports` name dist/ files; tests run the sources (Node: the Node-first codec).
+      { find: /^#iron-codec$/, replacement: new URL("./src/codec/iron-codec.ts", import.meta.url).pathname },
     ],
   },
   test: {

@@ -3,10 +3,8 @@
  * and the store initialised with what it needs. `createSessions` is this plus the Next adapters.
  */
 import type { CookieCodec } from "./codec/cookie-codec.js";
-import { ironCodec } from "./codec/iron.js";
-import type { PasswordMap } from "./codec/iron-rules.js";
-import { ironCodecNode } from "./codec/iron-node.js";
-import { cachedUnseal } from "./codec/seal-cache.js";
+// The Node codec first, or on Edge the Web Crypto one alone: package.json's `imports` picks.
+import { sealCodec } from "#iron-codec";
 import { signedCodec } from "./codec/signed.js";
 import { atRestNames, type AtRestNames } from "./codec/session-id.js";
 import { signer } from "./codec/signer.js";
@@ -21,15 +19,6 @@ function storeContext(config: SessionConfig, codec: CookieCodec, names: AtRestNa
   const report = (event: StoreEvent) => engine().report({ type: event.type === "unseal-failed" ? "invalid-cookie" : event.type, reason: event.reason });
   const { userKey, cookieName, migrateFromIronSession } = config;
   return { seal: codec.seal, unseal: codec.unseal, userKey, cookieName, names, migrateFromIronSession, report };
-}
-
-/**
- * Iron seals: on Node through `node:crypto` (an order of magnitude faster than Web Crypto for
- * one seal), elsewhere through Web Crypto; either way behind a cache of verified seals, since
- * the same cookie arrives on every request until it changes.
- */
-function sealCodec(passwords: PasswordMap, sealWith: string): CookieCodec {
-  return cachedUnseal(ironCodecNode(passwords, sealWith) ?? ironCodec(passwords, sealWith));
 }
 
 /** Validates `options` (throwing `SessionConfigError`) and returns the app's engine. */

@@ -41,19 +41,21 @@ it("the README quick start type-checks against the packed package", async () => 
   }
 }, 600_000);
 
-/** Every path a manifest value names (`exports` with its conditions, `bin`), as `npm pack` lists it. */
+/** Every path a manifest value names (`exports` and `imports` with their conditions, `bin`), as `npm pack` lists it. */
 function namedPaths(value: unknown): string[] {
   if (typeof value === "string") return [value.replace(/^\.\//, "")];
   return Object.values(value as Record<string, unknown>).flatMap(namedPaths);
 }
 
-it("every file that package.json's `exports` (types and default) and `bin` name is in the `npm pack` tarball", () => {
+it("every file that package.json's `exports` (types and default), `imports` and `bin` name is in the `npm pack` tarball", () => {
   const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   const [pack] = JSON.parse(npm(["pack", "--dry-run", "--json", "--silent"], ROOT)) as [{ files: { path: string }[] }];
   const packed = new Set(pack.files.map((file) => file.path));
-  const named = [...namedPaths(manifest.exports), ...namedPaths(manifest.bin)];
+  const named = [...namedPaths(manifest.exports), ...namedPaths(manifest.imports), ...namedPaths(manifest.bin)];
   // The walk found the conditions, not just the subpaths (a `types` and a `default` per subpath).
   expect(named).toEqual(expect.arrayContaining(["dist/index.d.ts", "dist/index.js", "dist/stores/kv.d.ts", "dist/client.js", "dist/cli.js"]));
+  // The Iron codec: the Node-first one by default, the Web Crypto one under Edge's conditions.
+  expect(named).toEqual(expect.arrayContaining(["dist/codec/iron-codec.js", "dist/codec/iron-codec-edge.js"]));
   expect(named.filter((path) => !packed.has(path))).toEqual([]);
 });
 
