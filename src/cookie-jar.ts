@@ -20,7 +20,7 @@ export interface CookieJar {
 }
 
 /**
- * A cookie in the object shape Next's cookie APIs (and the `cookie` package) take; removals
+ * A cookie in the object shape Next's cookie APIs take; removals
  * also get a past `Expires` for clients that ignore `Max-Age=0`.
  */
 export function cookieObject(name: string, value: string, attributes: CookieAttributes) {

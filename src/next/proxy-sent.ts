@@ -6,7 +6,7 @@
  * value the proxy already sent (a save on a server-side store after the proxy renewed: same
  * signed id) would only repeat it in a second header: the session jar skips that write.
  */
-import { parseSetCookie } from "cookie";
+import { NextResponse } from "next/server.js";
 import type { HeaderReader } from "../device.js";
 
 const PROXY_SET_COOKIE = "x-middleware-set-cookie";
@@ -18,9 +18,14 @@ const NEXT_COOKIE = /,\s*(?=[^;,=\s]+=)/;
 export function proxySetCookies(headers: HeaderReader | undefined): ReadonlyMap<string, string> {
   const header = headers?.get(PROXY_SET_COOKIE);
   const sent = new Map<string, string>();
-  for (const line of header ? header.split(NEXT_COOKIE) : []) {
-    const { name, value } = parseSetCookie(line);
-    if (name && value !== undefined) sent.set(name, value);
+  if (!header) return sent;
+  // Parsed as Next merges them into `cookies()`: one Set-Cookie line each, read by its own cookie API.
+  const lines = new Headers();
+  for (const line of header.split(NEXT_COOKIE)) lines.append("set-cookie", line);
+  try {
+    for (const { name, value } of new NextResponse(null, { headers: lines }).cookies.getAll()) sent.set(name, value);
+  } catch {
+    // A line Next's parser refuses (a malformed %-escape): then no write is skipped, at worst one repeats the proxy's.
   }
   return sent;
 }

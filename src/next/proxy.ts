@@ -9,7 +9,6 @@
  * `request.cookies` for the inner handler (and any `NextResponse.next({ request })` it builds).
  * The one deliberate raw header: retiring a flash the render must still show.
  */
-import { stringifySetCookie } from "cookie";
 import { NextResponse, type NextRequest } from "next/server.js";
 import { cookieObject, type CookieAttributes, type CookieJar } from "../cookie-jar.js";
 import type { SessionEngine } from "../engine.js";
@@ -93,6 +92,16 @@ function rawSetCookies(response: NextResponse): string[] {
   return response.headers.getSetCookie().filter((header) => !parsed.has(header.slice(0, header.indexOf("="))));
 }
 
+/**
+ * The Set-Cookie line of a write, serialised by Next's own cookie API like every other write
+ * here, but on a response of its own: the one it is appended to never parses it.
+ */
+function setCookieLine(write: CookieWrite): string {
+  const carrier = new NextResponse(null);
+  carrier.cookies.set(toCookie(write));
+  return carrier.headers.get("set-cookie")!;
+}
+
 function applyWrites(response: NextResponse, writes: Map<string, CookieWrite>): NextResponse {
   if (writes.size === 0) return response;
   const all = [...writes.values()];
@@ -104,7 +113,7 @@ function applyWrites(response: NextResponse, writes: Map<string, CookieWrite>): 
     for (const write of viaApi) response.cookies.set(toCookie(write));
     for (const header of raw) response.headers.append("set-cookie", header);
   }
-  for (const write of all.filter((w) => w.browserOnly)) response.headers.append("set-cookie", stringifySetCookie(toCookie(write)));
+  for (const write of all.filter((w) => w.browserOnly)) response.headers.append("set-cookie", setCookieLine(write));
   response.headers.set("Cache-Control", "private, no-store");
   return response;
 }

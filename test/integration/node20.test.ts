@@ -1,6 +1,5 @@
 /**
- * `engines` says Node >= 20.9, Next 16's own floor, although iron-session 9 and cookie 2 declare
- * Node 22 (a support policy: nothing they call is missing on 20). This runs app-example's
+ * `engines` says Node >= 20.9, Next 16's own floor. This runs app-example's
  * flows and the proxy's renewal under a real Node 20 (the machine's system node; the build
  * itself runs on the test runner's Node), on the cookie store (seals) and Redis (signed ids).
  */
