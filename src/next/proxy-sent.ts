@@ -23,9 +23,10 @@ export function proxySetCookies(headers: HeaderReader | undefined): ReadonlyMap<
   const lines = new Headers();
   for (const line of header.split(NEXT_COOKIE)) lines.append("set-cookie", line);
   try {
-    for (const { name, value } of new NextResponse(null, { headers: lines }).cookies.getAll()) sent.set(name, value);
+    // Next's parser leaves an empty value (a removal) out of the cookie: it was "".
+    for (const { name, value } of new NextResponse(null, { headers: lines }).cookies.getAll()) sent.set(name, value ?? "");
   } catch {
-    // A line Next's parser refuses (a malformed %-escape): then no write is skipped, at worst one repeats the proxy's.
+    // A line Next's parser refuses (it decodes a value twice: `%25E0` fails): then no write is skipped, at worst one repeats the proxy's.
   }
   return sent;
 }
