@@ -3,7 +3,7 @@
  * password id and purpose label, HMAC-SHA256(password, label), so no two purposes (a signed
  * session id, a signed cookie, an at-rest digest) ever share a key, nor with the Iron keys.
  */
-import type { PasswordMap } from "./iron.js";
+import type { PasswordMap } from "./iron-rules.js";
 import { hmacSha256 } from "./digest.js";
 
 const encoder = new TextEncoder();

@@ -13,7 +13,7 @@
  * rotation keeps the field readable; removing that password ends it, as it ends the session)
  * and bound to the cookie name. `node:crypto` where available, else Web Crypto (Edge).
  */
-import type { PasswordMap } from "./iron.js";
+import type { PasswordMap } from "./iron-rules.js";
 import { base64urlToBytes, bytesToBase64url } from "./base64url.js";
 import { derivedKeys } from "./derived-keys.js";
 import { hmacSha256, sameBytes } from "./digest.js";

@@ -11,7 +11,7 @@
  * in the id keeps a session's names stable through a password rotation; once its password is
  * removed, the session is gone, as a seal under that password is.
  */
-import type { PasswordMap } from "./iron.js";
+import type { PasswordMap } from "./iron-rules.js";
 import { bytesToBase64url } from "./base64url.js";
 import { derivedKeys } from "./derived-keys.js";
 import { fieldCipher } from "./field-cipher.js";

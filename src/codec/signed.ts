@@ -5,7 +5,7 @@
  */
 import type { UnsealResult } from "../stores/types.js";
 import type { CookieCodec } from "./cookie-codec.js";
-import type { PasswordMap } from "./iron.js";
+import type { PasswordMap } from "./iron-rules.js";
 import { base64urlToText, textToBase64url } from "./base64url.js";
 import { signer } from "./signer.js";
 

@@ -4,7 +4,7 @@
  * `contentSecurity: "signed"`, the session itself. Format: `<payload>.<passwordId>.<mac>`.
  * Keys are derived from the app password with a label, so they never equal the Iron keys.
  */
-import type { PasswordMap } from "./iron.js";
+import type { PasswordMap } from "./iron-rules.js";
 import { base64urlToBytes, bytesToBase64url } from "./base64url.js";
 import { derivedKeys } from "./derived-keys.js";
 import { hmacSha256, sameBytes } from "./digest.js";
