@@ -4,7 +4,7 @@ import "./style.css";
 
 export const metadata = { title: "next-session-kit example" };
 
-/** `header`: the @header slot (the signed-in name, through next-session-kit/client). */
+/** `header`: the @header slot (the signed-in name or a "Log in" link, through next-session-kit/client). */
 export default function RootLayout({ children, header }: { children: ReactNode; header: ReactNode }) {
   return (
     <html lang="en">
@@ -14,7 +14,6 @@ export default function RootLayout({ children, header }: { children: ReactNode; 
           <Link href="/dashboard">Dashboard</Link>
           <Link href="/cart">Cart</Link>
           <Link href="/devices">Devices</Link>
-          <Link href="/login">Log in</Link>
           {header}
         </nav>
         <main>{children}</main>

@@ -33,13 +33,17 @@ describe("useSession() in app-example's header (Chromium)", () => {
     const element = page.getByTestId("header-user");
     return (await element.count()) ? element.textContent() : null;
   };
+  /** The nav's "Log in" link: shown to visitors only, in place of the name. */
+  const logInLinks = (page: Page) => page.locator("nav").getByRole("link", { name: "Log in", exact: true }).count();
 
   it("shows the name in the first HTML, follows a rename Server Action without a reload, and clears at logout", async () => {
     const user = await browser.newUser();
     const { page } = user;
     await page.goto(url("/login"));
     expect(await header(page)).toBeNull();
+    expect(await logInLinks(page)).toBe(1);
     await logIn(page);
+    expect(await logInLinks(page)).toBe(0);
 
     // The server renders the name into the HTML itself: no loading state, no request for it.
     const html = await (await page.request.get(url("/cart"))).text();
@@ -68,6 +72,7 @@ describe("useSession() in app-example's header (Chromium)", () => {
     await page.getByRole("button", { name: "Log out" }).click();
     await page.waitForURL(url("/"), WAIT);
     await expect.poll(() => header(page), WAIT).toBeNull();
+    await expect.poll(() => logInLinks(page), WAIT).toBe(1);
     expect(user.errors).toEqual([]);
   });
 
