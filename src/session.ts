@@ -98,7 +98,9 @@ export class Session<Data extends object = Record<string, unknown>> {
    * them here does not consume them).
    */
   get data(): Readonly<Partial<Data>> {
-    return Object.freeze(copy({ ...this.#record.data, ...this.#flashIn })) as Partial<Data>;
+    const data = copy(this.#record.data);
+    for (const key of Object.keys(this.#flashIn)) setField(data, key, copy(this.#flashIn[key]));
+    return Object.freeze(data) as Partial<Data>;
   }
 
   /**

@@ -11,23 +11,7 @@ import type { UnsealResult } from "../stores/types.js";
 import type { CookieCodec } from "./cookie-codec.js";
 import { forgivingBase64urlToBytes } from "./base64url.js";
 import { highestId } from "./rotation.js";
-import {
-  checkSeal,
-  expirationFor,
-  INVALID,
-  IV_BYTES,
-  openedValue,
-  plainJson,
-  SALT_BYTES,
-  sealBase,
-  sealerOf,
-  sealText,
-  usableSealer,
-  usableSecrets,
-  type PasswordMap,
-  type Sealer,
-  type SealToVerify,
-} from "./iron-rules.js";
+import { INVALID, IV_BYTES, ironCodecOf, openedValue, SALT_BYTES, sealBase, sealText, type PasswordMap, type Sealer, type SealToVerify } from "./iron-rules.js";
 
 const KEY_BYTES = 32;
 const MAC_BYTES = 32;
@@ -47,30 +31,10 @@ export function ironCodecNode(passwords: PasswordMap, sealingId = highestId(pass
   if (!loaded) return undefined;
   node = loaded;
   randomness ??= Buffer.alloc(2 * SALT_BYTES + IV_BYTES);
-  const secrets = usableSecrets(passwords);
-  const sealer = sealerOf(passwords, secrets, sealingId);
-  return {
-    seal(value, expiresAt) {
-      try {
-        return Promise.resolve(sealWith(usableSealer(sealer), value, expiresAt));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
-    unseal(seal) {
-      try {
-        const checked = checkSeal(passwords, secrets, seal);
-        return Promise.resolve("ok" in checked ? checked : open(checked));
-      } catch {
-        return Promise.resolve(INVALID);
-      }
-    },
-  };
+  return ironCodecOf(passwords, sealingId, { seal: sealWith, open });
 }
 
-function sealWith(sealer: Sealer, value: unknown, expiresAt: number): string {
-  const expiration = expirationFor(expiresAt);
-  const json = plainJson(value);
+function sealWith(sealer: Sealer, json: string, expiration: number): string {
   node.randomFillSync(randomness);
   const encryptionSalt = randomness.toString("hex", 0, SALT_BYTES);
   const hmacSalt = randomness.toString("hex", SALT_BYTES, 2 * SALT_BYTES);

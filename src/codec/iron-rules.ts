@@ -11,6 +11,7 @@
  */
 import type { UnsealResult } from "../stores/types.js";
 import { jsonProblem } from "../json.js";
+import type { CookieCodec } from "./cookie-codec.js";
 import { sealExpiration, sealFields } from "./iron-format.js";
 
 /** Password id -> secret, as iron-session's password map; the highest id seals unless told otherwise. */
@@ -38,7 +39,7 @@ export interface Sealer {
 }
 
 /** Password id -> UTF-8 secret, for the entries iron-webcrypto would accept as a key. */
-export function usableSecrets(passwords: PasswordMap): Map<string, Uint8Array<ArrayBuffer>> {
+function usableSecrets(passwords: PasswordMap): Map<string, Uint8Array<ArrayBuffer>> {
   const secrets = new Map<string, Uint8Array<ArrayBuffer>>();
   for (const [id, secret] of Object.entries(passwords)) {
     if (typeof secret === "string" && secret.length >= MIN_PASSWORD_LENGTH) secrets.set(id, encoder.encode(secret));
@@ -47,7 +48,7 @@ export function usableSecrets(passwords: PasswordMap): Map<string, Uint8Array<Ar
 }
 
 /** Id `id` seals (by default the highest, as in iron-session's `sealData`); a string says why it cannot. */
-export function sealerOf(passwords: PasswordMap, secrets: Map<string, Uint8Array<ArrayBuffer>>, id: string): Sealer | string {
+function sealerOf(passwords: PasswordMap, secrets: Map<string, Uint8Array<ArrayBuffer>>, id: string): Sealer | string {
   if (passwords[id] === undefined) {
     return "next-session-kit: the password map has no usable entry: key it by numbers, e.g. { 1: process.env.SESSION_PASSWORD }.";
   }
@@ -58,7 +59,7 @@ export function sealerOf(passwords: PasswordMap, secrets: Map<string, Uint8Array
 }
 
 /** The usable sealer, or throws why there is none (the seal's promise rejects with it). */
-export function usableSealer(sealer: Sealer | string): Sealer {
+function usableSealer(sealer: Sealer | string): Sealer {
   if (typeof sealer === "string") throw new Error(sealer);
   return sealer;
 }
@@ -67,7 +68,7 @@ export function usableSealer(sealer: Sealer | string): Sealer {
  * The seal's expiration field (epoch ms) for a session ending at `expiresAt`: whole seconds from
  * now, rounded up and at least one, as iron-session's `ttl` counts.
  */
-export function expirationFor(expiresAt: number): number {
+function expirationFor(expiresAt: number): number {
   if (!Number.isFinite(expiresAt)) throw new RangeError(`next-session-kit: cannot seal until ${expiresAt}: expiresAt must be a finite epoch-ms time.`);
   const now = Date.now();
   return now + Math.max(1, Math.ceil((expiresAt - now) / 1000)) * 1000;
@@ -98,7 +99,7 @@ export interface SealToVerify {
  * Follows iron-webcrypto's `unseal` check by check, up to the MAC, so every seal gets the same
  * verdict from either codec: a failed `UnsealResult`, or what to verify and decrypt.
  */
-export function checkSeal(passwords: PasswordMap, secrets: Map<string, Uint8Array<ArrayBuffer>>, seal: string): UnsealResult | SealToVerify {
+function checkSeal(passwords: PasswordMap, secrets: Map<string, Uint8Array<ArrayBuffer>>, seal: string): UnsealResult | SealToVerify {
   // iron-session ignores everything from the first `~`: the version marker is outside the HMAC.
   const fields = sealFields(seal);
   if (!fields) return INVALID;
@@ -127,7 +128,7 @@ export function openedValue(plaintext: Uint8Array): UnsealResult {
  * only plain JSON is accepted (`undefined` object fields dropped). Throws an error naming the
  * offending path.
  */
-export function plainJson(value: unknown): string {
+function plainJson(value: unknown): string {
   const copy = value !== null && typeof value === "object" ? { ...value } : value;
   let problem: string | undefined;
   try {
@@ -137,4 +138,41 @@ export function plainJson(value: unknown): string {
     throw new TypeError(`next-session-kit: cannot seal the session: it is not JSON serialisable (${String(error)}).`, { cause: error });
   }
   throw new TypeError(`next-session-kit: cannot seal the session: ${problem}. Only plain JSON can be sealed.`);
+}
+
+/** The crypto one codec brings (node:crypto or Web Crypto); everything else about a seal is shared. */
+export interface IronCrypto {
+  /** The seal of `json` under `sealer`, expiring at `expiration` (the field's epoch ms). */
+  seal(sealer: Sealer, json: string, expiration: number): string | Promise<string>;
+  /** The MAC check and decryption of a seal that passed every check before it; may throw (invalid). */
+  open(seal: SealToVerify): UnsealResult | Promise<UnsealResult>;
+}
+
+/**
+ * An Iron codec over `crypto`: opens under every usable password of the map, seals with
+ * `sealingId`. A seal that cannot be made rejects (no usable password, unsealable data); an
+ * unseal never throws.
+ */
+export function ironCodecOf(passwords: PasswordMap, sealingId: string, crypto: IronCrypto): CookieCodec {
+  const secrets = usableSecrets(passwords);
+  const sealer = sealerOf(passwords, secrets, sealingId);
+  return {
+    seal(value, expiresAt) {
+      try {
+        const usable = usableSealer(sealer);
+        const expiration = expirationFor(expiresAt);
+        return Promise.resolve(crypto.seal(usable, plainJson(value), expiration));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    unseal(seal) {
+      try {
+        const checked = checkSeal(passwords, secrets, seal);
+        return "ok" in checked ? Promise.resolve(checked) : Promise.resolve(crypto.open(checked)).catch(() => INVALID);
+      } catch {
+        return Promise.resolve(INVALID);
+      }
+    },
+  };
 }

@@ -8,23 +8,7 @@ import type { UnsealResult } from "../stores/types.js";
 import type { CookieCodec } from "./cookie-codec.js";
 import { bytesToBase64url, forgivingBase64urlToBytes } from "./base64url.js";
 import { highestId } from "./rotation.js";
-import {
-  checkSeal,
-  expirationFor,
-  INVALID,
-  IV_BYTES,
-  openedValue,
-  plainJson,
-  SALT_BYTES,
-  sealBase,
-  sealerOf,
-  sealText,
-  usableSealer,
-  usableSecrets,
-  type PasswordMap,
-  type Sealer,
-  type SealToVerify,
-} from "./iron-rules.js";
+import { INVALID, IV_BYTES, ironCodecOf, openedValue, SALT_BYTES, sealBase, sealText, type PasswordMap, type Sealer, type SealToVerify } from "./iron-rules.js";
 
 export type { PasswordMap } from "./iron-rules.js";
 
@@ -36,25 +20,10 @@ const baseKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 
 /** Opens under every password of the map; seals with `sealingId` (default: the highest id). */
 export function ironCodec(passwords: PasswordMap, sealingId = highestId(passwords)): CookieCodec {
-  const secrets = usableSecrets(passwords);
-  const sealer = sealerOf(passwords, secrets, sealingId);
-  return {
-    // Async: whatever throws (no usable password, unsealable data) rejects the promise.
-    seal: async (value, expiresAt) => sealWith(usableSealer(sealer), value, expiresAt),
-    async unseal(seal) {
-      try {
-        const checked = checkSeal(passwords, secrets, seal);
-        return "ok" in checked ? checked : await open(checked);
-      } catch {
-        return INVALID;
-      }
-    },
-  };
+  return ironCodecOf(passwords, sealingId, { seal: sealWith, open });
 }
 
-async function sealWith(sealer: Sealer, value: unknown, expiresAt: number): Promise<string> {
-  const expiration = expirationFor(expiresAt);
-  const json = plainJson(value);
+async function sealWith(sealer: Sealer, json: string, expiration: number): Promise<string> {
   const randomness = crypto.getRandomValues(new Uint8Array(2 * SALT_BYTES + IV_BYTES));
   const encryptionSalt = hex(randomness.subarray(0, SALT_BYTES));
   const hmacSalt = hex(randomness.subarray(SALT_BYTES, 2 * SALT_BYTES));
